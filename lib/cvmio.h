@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * cvmio: what every verb shares — exit codes, the verb entry points and the
+ * small helpers in lib/.  One verb per source file (git's layout); each verb
+ * parses its own options and prints its own --help.
+ */
+#ifndef CVMIO_H
+#define CVMIO_H
+
+#include <stdarg.h>
+#include <stdio.h>
+
+/*
+ * Exit codes, the same for every verb (documented in cvmio(1)):
+ *  0 success; 1 a negative answer (memdump: not found; check: mode not
+ *  confirmed; run: some runs failed); 2 usage error (bad option or value);
+ *  3 bad input data (a named file is invalid, missing or untrustworthy);
+ *  4 environment failure (a tool is missing, a system call failed).
+ */
+enum cvmio_exit {
+	CVMIO_EXIT_OK = 0,
+	CVMIO_EXIT_NEGATIVE = 1,
+	CVMIO_EXIT_USAGE = 2,
+	CVMIO_EXIT_INPUT = 3,
+	CVMIO_EXIT_ENV = 4,
+};
+
+/* Verb entry points: argv[0] is the verb's name. */
+int cmd_qemu(int argc, char **argv);
+int cmd_check(int argc, char **argv);
+int cmd_memdump(int argc, char **argv);
+int cmd_run(int argc, char **argv);
+int cmd_analyze(int argc, char **argv);
+
+/* "cvmio VERB: message\n" on stderr; returns code so callers can 'return cvmio_error(...)'. */
+int cvmio_error(int code, const char *verb, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+#endif
