@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The QEMU command-line composer behind 'cvmio qemu', also called directly by
+ * the study runner (study/) and the guest tests.  Profiles are data files in
+ * qemu-profiles/ (installed under PREFIX/share/cvmio/qemu-profiles); the
+ * composer reads them, so users can copy and extend them.
+ */
+#ifndef CVMIO_COMPOSE_H
+#define CVMIO_COMPOSE_H
+
+#include <stddef.h>
+
+#define QEMU_MAX_FWDS 8
+
+struct qemu_fwd {
+	int host_port;  /* on 127.0.0.1 only */
+	int guest_port;
+};
+
+struct qemu_request {
+	const char *mode;        /* plain, bounce, sev, sev-es, sev-snp, sev-snp-2023 */
+	const char *backend;     /* virtio-blk, virtio-blk-iothread, virtio-scsi, virtio-scsi-iothread, nvme */
+	const char *disk;        /* path of the backing file/device (unused for null) */
+	const char *backing;     /* file, device, null, or blkdebug:CONFIG (file backing wrapped in blkdebug) */
+	const char *aio;         /* native, io_uring, threads; NULL = profile default */
+	int queues;              /* 0 = profile default */
+	int smp;                 /* 0 = default */
+	const char *mem;         /* NULL = default, e.g. "1G" */
+	const char *kernel, *initrd, *append; /* direct boot (append gets mode's extras, e.g. swiotlb=force) */
+	const char *image;       /* or a bootable disk image with its own kernel */
+	const char *firmware;    /* OVMF for sev* modes; NULL = installed default */
+	const char *accel;       /* kvm or tcg; NULL = kvm when /dev/kvm is usable, else tcg */
+	const char *qemu;        /* QEMU binary; NULL = the toolkit's default */
+	const char *profiles_dir;/* NULL = built-in search path */
+	struct qemu_fwd fwds[QEMU_MAX_FWDS]; /* user-net host forwards (hostfwd=tcp:127.0.0.1:H-:G) */
+	int n_fwds;
+	const char *console;     /* serial console to this file; NULL = stdio */
+	const char *qmp;         /* QMP unix socket path, or NULL */
+	const char *pidfile;     /* or NULL */
+	const char *cpu_pin;     /* vCPU pinning spec, or NULL (applied by the runner via taskset/QMP) */
+};
+
+struct qemu_argv {
+	char **argv;  /* NULL-terminated, malloc'd strings */
+	size_t argc;
+};
+
+/*
+ * Compose the argv for req.  Returns 0, or -1 with a one-line reason in err
+ * (naming the mode, backend, option or file at fault).
+ */
+int qemu_compose(const struct qemu_request *req, struct qemu_argv *out, char *err, size_t errlen);
+void qemu_argv_free(struct qemu_argv *av);
+
+#endif
