@@ -1,0 +1,135 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Shared core of the cvmio engines: accounting record, version guard, ABI
+ * sanity check.  See cvmio-core.h.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cvmio-core.h"
+#include "fio-abi.h"
+
+#ifndef CVMIO_FIO_VERSION
+#error "CVMIO_FIO_VERSION (the fio version of the headers) must be defined by the build"
+#endif
+
+void cvmio_stats_init(struct cvmio_stats *s, const struct cvmio_common_opts *o)
+{
+	memset(s, 0, sizeof(*s));
+	s->enabled = o->cvmio_stats != 0;
+}
+
+void cvmio_stats_start_measuring(struct cvmio_stats *s)
+{
+	bool enabled = s->enabled;
+
+	memset(s, 0, sizeof(*s));
+	s->enabled = enabled;
+	s->measuring = true;
+}
+
+/* Append 's' as a JSON string literal; job names are user text. */
+static void json_string(char *out, size_t size, const char *s)
+{
+	size_t n = 0;
+
+	if (size < 3)
+		return;
+	out[n++] = '"';
+	for (; s && *s && n + 8 < size; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\') {
+			out[n++] = '\\';
+			out[n++] = (char)c;
+		} else if (c < 0x20) {
+			n += (size_t)snprintf(out + n, size - n, "\\u%04x", c);
+		} else {
+			out[n++] = (char)c;
+		}
+	}
+	out[n++] = '"';
+	out[n] = '\0';
+}
+
+static const char *rw_name(const struct thread_data *td)
+{
+	const char *name = NULL;
+
+	if (td->o.td_ddir <= TD_DDIR_RANDTRIMWRITE)
+		name = ddir_str(td->o.td_ddir);
+	return name ? name : "unknown";
+}
+
+/* The job's block size: the read size, or the write size when it only writes. */
+static unsigned long long job_bs(const struct thread_data *td)
+{
+	if (!td_read(td) && td_write(td))
+		return td->o.bs[DDIR_WRITE];
+	return td->o.bs[DDIR_READ];
+}
+
+void cvmio_stats_report(const struct cvmio_stats *s, struct thread_data *td,
+			const char *engine)
+{
+	char name[512], rwmix[16], hist[CVMIO_BATCH_BUCKETS * 32];
+	size_t n = 0;
+	unsigned int i;
+
+	if (!s->enabled)
+		return;
+	json_string(name, sizeof(name), td->o.name);
+	if (fio_option_is_set(&td->o, rwmix[DDIR_READ]) ||
+	    fio_option_is_set(&td->o, rwmix[DDIR_WRITE]))
+		snprintf(rwmix, sizeof(rwmix), "%u", td->o.rwmix[DDIR_READ]);
+	else
+		snprintf(rwmix, sizeof(rwmix), "null");
+	for (i = 0; i < CVMIO_BATCH_BUCKETS; i++)
+		n += (size_t)snprintf(hist + n, sizeof(hist) - n, "%s[%u,%llu]",
+				      i ? "," : "", 1u << i,
+				      (unsigned long long)s->batch_hist[i]);
+
+	log_info("cvmio-stats: {\"cvmio_stats\":1,\"engine\":\"%s\",\"job\":%s,"
+		 "\"thread\":%u,\"groupid\":%u,\"rw\":\"%s\",\"bs\":%llu,"
+		 "\"iodepth\":%u,\"numjobs\":%u,\"rwmixread\":%s,"
+		 "\"ios\":%llu,\"ios_read\":%llu,\"ios_write\":%llu,"
+		 "\"submit_calls\":%llu,\"submit_ns\":%llu,"
+		 "\"reap_calls\":%llu,\"reap_ns\":%llu,\"syscalls\":%llu,"
+		 "\"batch_hist\":[%s]}\n",
+		 engine, name, td->thread_number, td->groupid, rw_name(td),
+		 job_bs(td), td->o.iodepth, td->o.numjobs, rwmix,
+		 (unsigned long long)(s->ios[DDIR_READ] + s->ios[DDIR_WRITE]),
+		 (unsigned long long)s->ios[DDIR_READ],
+		 (unsigned long long)s->ios[DDIR_WRITE],
+		 (unsigned long long)s->submit_calls,
+		 (unsigned long long)s->submit_ns,
+		 (unsigned long long)s->reap_calls,
+		 (unsigned long long)s->reap_ns,
+		 (unsigned long long)(s->submit_calls + s->reap_calls), hist);
+	/* Forked jobs leave with _exit(): without this the line dies in stdio. */
+	log_info_flush();
+}
+
+int cvmio_check_fio(struct thread_data *td, const char *engine,
+		    const struct ioengine_ops *ops)
+{
+	if (strcmp(fio_version_string, CVMIO_FIO_VERSION) != 0) {
+		log_err("%s: built for %s but running in %s; rebuild cvmio "
+			"against this fio's source (./configure && make)\n",
+			engine, CVMIO_FIO_VERSION, fio_version_string);
+		return 1;
+	}
+	/*
+	 * The layouts of thread_data and thread_options come from headers we
+	 * compiled; if they disagree with the running fio, these fields (spread
+	 * over the struct) read as garbage.  Better to stop than corrupt memory.
+	 */
+	if (td->io_ops != ops || td->eo == NULL || td->o.iodepth < 1 ||
+	    td->thread_number < 1 || td->o.name == NULL) {
+		log_err("%s: fio's thread_data does not match the headers of %s "
+			"cvmio was built with (ABI mismatch); rebuild cvmio\n",
+			engine, CVMIO_FIO_VERSION);
+		return 1;
+	}
+	return 0;
+}

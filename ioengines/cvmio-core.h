@@ -1,0 +1,134 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The small core the three cvmio fio engines share: the per-I/O cost
+ * accounting (time in submission and reaping syscalls, syscalls per I/O,
+ * submit batch histogram), the one-line accounting record, the fio version
+ * guard and the ABI sanity check.
+ *
+ * All state lives in the engine's per-thread data (struct cvmio_stats is
+ * embedded in it); nothing here is global and mutable.  The hot-path helpers
+ * are inline and, with cvmio_stats=0, do no clock calls at all.
+ */
+#ifndef CVMIO_ENGINE_CORE_H
+#define CVMIO_ENGINE_CORE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "fio.h"
+#include "optgroup.h"
+
+/* Buckets [1,2) [2,4) ... [2^15, inf): enough for iodepth up to 65535. */
+#define CVMIO_BATCH_BUCKETS 16
+
+struct cvmio_stats {
+	bool enabled;		/* cvmio_stats=1 */
+	bool measuring;		/* ramp_time over: counters are live */
+	uint64_t ios[2];	/* DDIR_READ, DDIR_WRITE queued to the device */
+	uint64_t submit_calls, submit_ns;
+	uint64_t reap_calls, reap_ns;
+	uint64_t batch_hist[CVMIO_BATCH_BUCKETS];
+};
+
+/*
+ * The options every engine has.  Each engine's option struct must start
+ * with this (fio's option offsets are relative to td->eo).
+ */
+struct cvmio_common_opts {
+	void *pad;		/* fio stores the thread_data pointer here */
+	unsigned int cvmio_stats;
+};
+
+/* Option table entries for struct cvmio_common_opts, spliced into each engine's table. */
+#define CVMIO_COMMON_OPTIONS(opts_type)					\
+	{								\
+		.name	= "cvmio_stats",				\
+		.lname	= "cvmio per-I/O cost accounting",		\
+		.type	= FIO_OPT_BOOL,					\
+		.off1	= offsetof(opts_type, common.cvmio_stats),	\
+		.help	= "Print a cvmio-stats: accounting record per job (0 = no timing at all)", \
+		.def	= "1",						\
+		.category = FIO_OPT_C_ENGINE,				\
+		.group	= FIO_OPT_G_INVALID,				\
+	}
+
+static inline uint64_t cvmio_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* Start a timed syscall; returns 0 (and reads no clock) when accounting is off. */
+static inline uint64_t cvmio_clock_start(const struct cvmio_stats *s)
+{
+	return s->enabled ? cvmio_now_ns() : 0;
+}
+
+static inline unsigned int cvmio_batch_bucket(unsigned int batch)
+{
+	unsigned int b = 0;
+
+	while (batch > 1 && b < CVMIO_BATCH_BUCKETS - 1) {
+		batch >>= 1;
+		b++;
+	}
+	return b;
+}
+
+/* One submission syscall that handed 'batch' I/Os to the kernel. */
+static inline void cvmio_submit_done(struct cvmio_stats *s, uint64_t start,
+				     unsigned int batch)
+{
+	if (!s->enabled)
+		return;
+	s->submit_ns += cvmio_now_ns() - start;
+	s->submit_calls++;
+	if (batch)
+		s->batch_hist[cvmio_batch_bucket(batch)]++;
+}
+
+/* One reaping syscall (waiting for or collecting completions). */
+static inline void cvmio_reap_done(struct cvmio_stats *s, uint64_t start)
+{
+	if (!s->enabled)
+		return;
+	s->reap_ns += cvmio_now_ns() - start;
+	s->reap_calls++;
+}
+
+void cvmio_stats_start_measuring(struct cvmio_stats *s);
+
+/*
+ * Called for every I/O the engine accepted (queue() returned QUEUED or
+ * COMPLETED): exactly the I/Os fio counts in total_ios.  fio zeroes its
+ * counters when ramp_time ends; the first accepted I/O after that zeroes ours.
+ */
+static inline void cvmio_stats_io(struct cvmio_stats *s, struct thread_data *td,
+				  enum fio_ddir ddir)
+{
+	if (!s->enabled)
+		return;
+	if (!s->measuring && !in_ramp_time(td))
+		cvmio_stats_start_measuring(s);
+	if (ddir == DDIR_READ || ddir == DDIR_WRITE)
+		s->ios[ddir]++;
+}
+
+void cvmio_stats_init(struct cvmio_stats *s, const struct cvmio_common_opts *o);
+
+/* Print the record (doc/interfaces.md) once, via log_info(). */
+void cvmio_stats_report(const struct cvmio_stats *s, struct thread_data *td,
+			const char *engine);
+
+/*
+ * Refuse to run inside a fio whose version differs from the headers we were
+ * built against, or whose thread_data does not look like ours.  Returns 0 or
+ * 1 after logging a one-line error naming the engine.
+ */
+int cvmio_check_fio(struct thread_data *td, const char *engine,
+		    const struct ioengine_ops *ops);
+
+#endif

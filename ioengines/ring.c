@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* io_uring set-up with fallback and timed syscalls; see ring.h. */
+#include <errno.h>
+#include <string.h>
+
+#include "ring.h"
+
+int cvmio_ring_init(struct io_uring *ring, unsigned int depth,
+		    struct io_uring_params *params, bool want_fast,
+		    unsigned int *used_flags)
+{
+	/* Fastest first; DEFER_TASKRUN needs SINGLE_ISSUER and no SQPOLL. */
+	static const unsigned int fast[] = {
+		IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN |
+			IORING_SETUP_COOP_TASKRUN,
+		IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_COOP_TASKRUN,
+		IORING_SETUP_COOP_TASKRUN,
+		0,
+	};
+	const unsigned int base = params->flags;
+	unsigned int i = want_fast ? 0 : 3;
+	int ret = -EINVAL;
+
+	for (; i < sizeof(fast) / sizeof(fast[0]); i++) {
+		unsigned int extra = fast[i];
+
+		if (base & IORING_SETUP_SQPOLL)
+			extra &= ~IORING_SETUP_DEFER_TASKRUN;
+		params->flags = base | extra;
+		ret = io_uring_queue_init_params(depth, ring, params);
+		if (ret != -EINVAL)
+			break;
+	}
+	*used_flags = params->flags;
+	return ret;
+}
+
+static bool sqpoll_sleeping(const struct io_uring *ring)
+{
+	return IO_URING_READ_ONCE(*ring->sq.kflags) & IORING_SQ_NEED_WAKEUP;
+}
+
+int cvmio_ring_submit(struct io_uring *ring, unsigned int nr,
+		      struct cvmio_stats *stats)
+{
+	/*
+	 * liburing enters the kernel unless the ring has SQPOLL and the poller
+	 * is awake; only an enter is a syscall worth counting.
+	 */
+	bool enters = !(ring->flags & IORING_SETUP_SQPOLL) || sqpoll_sleeping(ring);
+	uint64_t start = cvmio_clock_start(stats);
+	int ret = io_uring_submit(ring);
+
+	if (enters)
+		cvmio_submit_done(stats, start, ret > 0 ? (unsigned int)ret : 0);
+	(void)nr;
+	return ret;
+}
+
+bool cvmio_ring_needs_enter_to_reap(const struct io_uring *ring)
+{
+	return ring->flags & (IORING_SETUP_DEFER_TASKRUN | IORING_SETUP_IOPOLL);
+}
+
+int cvmio_ring_wait(struct io_uring *ring, unsigned int wait_nr,
+		    struct cvmio_stats *stats)
+{
+	uint64_t start = cvmio_clock_start(stats);
+	int ret = io_uring_enter(ring->ring_fd, 0, wait_nr,
+				 IORING_ENTER_GETEVENTS, NULL);
+
+	cvmio_reap_done(stats, start);
+	return ret;	/* liburing returns -errno */
+}
