@@ -1,0 +1,209 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The statistics behind a ratio: medians across repetitions, a percentile
+ * bootstrap interval of the ratio of medians (seeded, so the same input
+ * gives the same output) and a Mann-Whitney U rank test.  Repetitions are
+ * few and not normal; medians and rank tests assume nothing about shape.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis.h"
+
+void prng_seed(struct prng *p, uint64_t seed)
+{
+	p->state = seed;
+}
+
+uint64_t prng_next(struct prng *p)
+{
+	uint64_t z = (p->state += 0x9e3779b97f4a7c15ULL);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+size_t prng_below(struct prng *p, size_t n)
+{
+	/* rejection sampling: no modulo bias */
+	uint64_t limit = UINT64_MAX - UINT64_MAX % n;
+	uint64_t r;
+	do
+		r = prng_next(p);
+	while (r >= limit);
+	return (size_t)(r % n);
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+void sort_doubles(double *v, size_t n)
+{
+	qsort(v, n, sizeof(*v), cmp_double);
+}
+
+double median_sorted(const double *v, size_t n)
+{
+	if (!n)
+		return NAN;
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2.0;
+}
+
+static double resample_median(struct prng *p, const double *v, size_t n, double *scratch)
+{
+	for (size_t i = 0; i < n; i++)
+		scratch[i] = v[prng_below(p, n)];
+	sort_doubles(scratch, n);
+	return median_sorted(scratch, n);
+}
+
+/* Quantile q of sorted v by linear interpolation (R's type 7). */
+static double quantile_sorted(const double *v, size_t n, double q)
+{
+	double pos = q * (double)(n - 1);
+	size_t i = (size_t)pos;
+	if (i + 1 >= n)
+		return v[n - 1];
+	return v[i] + (pos - (double)i) * (v[i + 1] - v[i]);
+}
+
+int bootstrap_ratio_ci(const double *b, size_t nb, const double *c, size_t nc, unsigned resamples,
+		       uint64_t seed, double *lo, double *hi)
+{
+	*lo = *hi = NAN;
+	if (!nb || !nc || !resamples)
+		return -1;
+	double *scratch = malloc((nb > nc ? nb : nc) * sizeof(double));
+	double *ratios = malloc(resamples * sizeof(double));
+	if (!scratch || !ratios) {
+		free(scratch);
+		free(ratios);
+		return -1;
+	}
+	struct prng p;
+	prng_seed(&p, seed);
+	size_t n = 0;
+	for (unsigned r = 0; r < resamples; r++) {
+		double mb = resample_median(&p, b, nb, scratch);
+		double mc = resample_median(&p, c, nc, scratch);
+		if (mb != 0 && isfinite(mc / mb))
+			ratios[n++] = mc / mb;
+	}
+	int rc = -1;
+	/* a resample with a zero baseline has no ratio; too many of them and there is no interval */
+	if (n >= resamples * 0.95) {
+		sort_doubles(ratios, n);
+		*lo = quantile_sorted(ratios, n, 0.025);
+		*hi = quantile_sorted(ratios, n, 0.975);
+		rc = 0;
+	}
+	free(scratch);
+	free(ratios);
+	return rc;
+}
+
+struct ranked {
+	double v;
+	int group;
+};
+
+static int cmp_ranked(const void *a, const void *b)
+{
+	return cmp_double(&((const struct ranked *)a)->v, &((const struct ranked *)b)->v);
+}
+
+/* Number of arrangements with U = u for sizes (m, n), as a DP over u (exact in double up to 2^53). */
+static double exact_p(size_t m, size_t n, double u)
+{
+	size_t umax = m * n;
+	/* f[i][j][k]: ways sizes (i, j) reach U = k; keep a 2-D slab per i */
+	size_t stride = umax + 1;
+	double *prev = calloc((n + 1) * stride, sizeof(double));
+	double *cur = calloc((n + 1) * stride, sizeof(double));
+	if (!prev || !cur) {
+		free(prev);
+		free(cur);
+		return NAN;
+	}
+	for (size_t j = 0; j <= n; j++)
+		prev[j * stride] = 1;	/* i = 0: U = 0 */
+	for (size_t i = 1; i <= m; i++) {
+		memset(cur, 0, (n + 1) * stride * sizeof(double));
+		cur[0] = 1;	/* j = 0 */
+		for (size_t j = 1; j <= n; j++)
+			for (size_t k = 0; k <= i * j; k++) {
+				/* the largest value is from group 1 (adds j to U) or group 2 */
+				double a = k >= j ? prev[j * stride + k - j] : 0;
+				double b = cur[(j - 1) * stride + k];
+				cur[j * stride + k] = a + b;
+			}
+		double *t = prev;
+		prev = cur;
+		cur = t;
+	}
+	double total = 0, le = 0, ge = 0;
+	for (size_t k = 0; k <= umax; k++) {
+		double w = prev[n * stride + k];
+		total += w;
+		if ((double)k <= u + 1e-9)
+			le += w;
+		if ((double)k >= u - 1e-9)
+			ge += w;
+	}
+	free(prev);
+	free(cur);
+	double p = 2 * fmin(le, ge) / total;
+	return p > 1 ? 1 : p;
+}
+
+double mann_whitney_p(const double *a, size_t na, const double *b, size_t nb)
+{
+	if (!na || !nb)
+		return NAN;
+	size_t n = na + nb;
+	struct ranked *r = malloc(n * sizeof(*r));
+	if (!r)
+		return NAN;
+	for (size_t i = 0; i < na; i++)
+		r[i] = (struct ranked){ a[i], 0 };
+	for (size_t i = 0; i < nb; i++)
+		r[na + i] = (struct ranked){ b[i], 1 };
+	qsort(r, n, sizeof(*r), cmp_ranked);
+
+	double rank_sum_a = 0, tie_term = 0;
+	bool ties = false;
+	for (size_t i = 0; i < n;) {
+		size_t j = i;
+		while (j + 1 < n && r[j + 1].v == r[i].v)
+			j++;
+		double avg_rank = (double)(i + j + 2) / 2.0;	/* ranks are 1-based */
+		double t = (double)(j - i + 1);
+		if (t > 1) {
+			ties = true;
+			tie_term += t * t * t - t;
+		}
+		for (size_t k = i; k <= j; k++)
+			if (r[k].group == 0)
+				rank_sum_a += avg_rank;
+		i = j + 1;
+	}
+	free(r);
+	double u = rank_sum_a - (double)na * (double)(na + 1) / 2.0;
+	if (!ties && n <= 40)
+		return exact_p(na, nb, u);
+
+	double mu = (double)na * (double)nb / 2.0;
+	double var = (double)na * (double)nb / 12.0 *
+		     ((double)(n + 1) - tie_term / ((double)n * (double)(n - 1)));
+	if (var <= 0)
+		return 1.0;
+	double z = (fabs(u - mu) - 0.5) / sqrt(var);
+	if (z < 0)
+		z = 0;
+	double p = erfc(z / sqrt(2.0));
+	return p > 1 ? 1 : p;
+}

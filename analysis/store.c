@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * What the analyzer keeps while it streams through the files: per
+ * (condition, backend, signature, direction) one value per repetition and
+ * metric, plus the merged latency bins for the CDF plots.  Memory grows
+ * with the number of repetitions (8 bytes each), not with the files' size.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis.h"
+
+void store_init(struct store *st)
+{
+	memset(st, 0, sizeof(*st));
+}
+
+void store_free(struct store *st)
+{
+	for (size_t i = 0; i < st->n; i++) {
+		free(st->s[i].backend);
+		for (int m = 0; m < M_COUNT; m++)
+			free(st->s[i].metric[m].v);
+		hist_free(&st->s[i].cdf);
+	}
+	free(st->s);
+	for (size_t i = 0; i < st->nconds; i++)
+		free(st->conds[i]);
+	free(st->conds);
+	store_init(st);
+}
+
+size_t store_cond(struct store *st, const char *cond)
+{
+	for (size_t i = 0; i < st->nconds; i++)
+		if (!strcmp(st->conds[i], cond))
+			return i;
+	char **c = realloc(st->conds, (st->nconds + 1) * sizeof(*c));
+	if (!c)
+		abort();
+	st->conds = c;
+	st->conds[st->nconds] = strdup(cond);
+	if (!st->conds[st->nconds])
+		abort();
+	return st->nconds++;
+}
+
+struct series *store_find(const struct store *st, size_t cond, const char *backend,
+			  const struct signature *sig, enum direction d)
+{
+	for (size_t i = 0; i < st->n; i++) {
+		struct series *s = &st->s[i];
+		if (s->cond == cond && s->dir == d && !strcmp(s->backend, backend) &&
+		    !signature_cmp(&s->sig, sig))
+			return s;
+	}
+	return NULL;
+}
+
+struct series *store_get(struct store *st, size_t cond, const char *backend,
+			 const struct signature *sig, enum direction d)
+{
+	struct series *s = store_find(st, cond, backend, sig, d);
+	if (s)
+		return s;
+	if (st->n == st->cap) {
+		size_t cap = st->cap ? st->cap * 2 : 16;
+		struct series *n = realloc(st->s, cap * sizeof(*n));
+		if (!n)
+			return NULL;
+		st->s = n;
+		st->cap = cap;
+	}
+	s = &st->s[st->n];
+	memset(s, 0, sizeof(*s));
+	s->backend = strdup(backend);
+	if (!s->backend)
+		return NULL;
+	s->cond = cond;
+	s->sig = *sig;
+	s->dir = d;
+	s->all_verified = true;
+	hist_init(&s->cdf);
+	st->n++;
+	return s;
+}
+
+static int values_push(struct values *v, double x)
+{
+	if (v->n == v->cap) {
+		size_t cap = v->cap ? v->cap * 2 : 8;
+		double *n = realloc(v->v, cap * sizeof(*n));
+		if (!n)
+			return -1;
+		v->v = n;
+		v->cap = cap;
+	}
+	v->v[v->n++] = x;
+	return 0;
+}
+
+int store_add_file(struct store *st, size_t cond, const char *backend, const struct file_result *fr,
+		   bool verified)
+{
+	for (size_t i = 0; i < fr->njobs; i++) {
+		const struct job_measure *jm = &fr->jobs[i];
+		for (int d = 0; d < DIR_COUNT; d++) {
+			if (!jm->dir[d].present)
+				continue;
+			struct series *s = store_get(st, cond, backend, &jm->sig, d);
+			if (!s)
+				return -1;
+			for (int m = 0; m < M_COUNT; m++) {
+				double x;
+				if (job_metric(jm, d, m, &x) && values_push(&s->metric[m], x))
+					return -1;
+			}
+			if (jm->dir[d].all_bins && hist_merge(&s->cdf, &jm->dir[d].bins))
+				return -1;
+			s->files++;
+			s->all_verified = s->all_verified && verified;
+		}
+	}
+	return 0;
+}
