@@ -1,0 +1,50 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+# Fetch Debian's guest kernel without installing it: resolve the image package
+# behind linux-image-amd64 (or $CVMIO_GUEST_KPKG), 'apt-get download' it and
+# unpack it under OUT/kroot.  Produces:
+#   OUT/vmlinuz        the bzImage (OVMF / SEV boots)
+#   OUT/vmlinux        the uncompressed ELF (PVH direct boot: no decompression
+#                      under TCG)
+#   OUT/kernel-release the module directory name (uname -r)
+#   OUT/kroot/lib/modules/REL/modules.dep  (depmod run on the unpacked tree)
+# Usage: fetch-kernel.sh OUT
+set -eu
+
+out=${1:?usage: fetch-kernel.sh OUT}
+die() { echo "guest: $*" >&2; exit 1; }
+
+mkdir -p "$out/deb"
+pkg=${CVMIO_GUEST_KPKG:-}
+if [ -z "$pkg" ]; then
+	pkg=$(apt-cache depends linux-image-amd64 2>/dev/null |
+		sed -n 's/^ *Depends: \(linux-image-[0-9][^ ]*\)$/\1/p' | head -n1)
+	[ -n "$pkg" ] || die "cannot resolve linux-image-amd64's kernel package (apt-cache depends); set CVMIO_GUEST_KPKG"
+fi
+
+deb=$(ls "$out/deb/${pkg}_"*.deb 2>/dev/null | head -n1 || true)
+if [ -z "$deb" ]; then
+	echo "guest: downloading $pkg"
+	# _apt cannot write to build/; download as the caller into the folder.
+	(cd "$out/deb" && apt-get download -q "$pkg" 2>&1 | grep -v '^W: Download is performed unsandboxed' >&2) ||
+		die "apt-get download $pkg failed"
+	deb=$(ls "$out/deb/${pkg}_"*.deb 2>/dev/null | head -n1 || true)
+	[ -n "$deb" ] || die "apt-get download $pkg left no .deb in $out/deb"
+fi
+
+rm -rf "$out/kroot"
+mkdir -p "$out/kroot"
+dpkg-deb -x "$deb" "$out/kroot" || die "dpkg-deb -x $deb failed"
+
+rel=${pkg#linux-image-}
+[ -d "$out/kroot/lib/modules/$rel" ] || die "$deb has no lib/modules/$rel"
+command -v depmod >/dev/null 2>&1 || die "depmod not found (Debian package kmod; run 'make deps')"
+depmod -b "$out/kroot" "$rel" || die "depmod on $out/kroot failed"
+
+cp "$out/kroot/boot/vmlinuz-$rel" "$out/vmlinuz.tmp"
+sh "$(dirname "$0")/extract-vmlinux.sh" "$out/vmlinuz.tmp" "$out/vmlinux.tmp"
+mv "$out/vmlinuz.tmp" "$out/vmlinuz"
+mv "$out/vmlinux.tmp" "$out/vmlinux"
+cp "$out/kroot/boot/config-$rel" "$out/kernel-config"
+echo "$rel" > "$out/kernel-release"
+echo "guest: kernel $rel ($(basename "$deb"))"
