@@ -69,6 +69,31 @@ static unsigned long long job_bs(const struct thread_data *td)
 	return td->o.bs[DDIR_READ];
 }
 
+/*
+ * numjobs of the job this thread belongs to.  fio sets o.numjobs = 1 in the
+ * clones it makes for numjobs > 1 (subjob_number > 0) and adds them right
+ * after the original, so the original is the nearest earlier thread with
+ * subjob_number 0.
+ */
+static unsigned int job_numjobs(const struct thread_data *td)
+{
+	unsigned int n;
+
+	if (!td->subjob_number)
+		return td->o.numjobs;
+	for (n = td->thread_number - 1; n >= 1; n--) {
+		const struct thread_data *orig = tnumber_to_td(n - 1);
+
+		if (orig->subjob_number)
+			continue;
+		if (orig->groupid == td->groupid && orig->o.name && td->o.name &&
+		    !strcmp(orig->o.name, td->o.name))
+			return orig->o.numjobs;
+		break;
+	}
+	return 0;	/* unknown: the analyzer will not match it, rather than mismatch */
+}
+
 void cvmio_stats_report(const struct cvmio_stats *s, struct thread_data *td,
 			const char *engine)
 {
@@ -89,7 +114,11 @@ void cvmio_stats_report(const struct cvmio_stats *s, struct thread_data *td,
 				      i ? "," : "", 1u << i,
 				      (unsigned long long)s->batch_hist[i]);
 
-	log_info("cvmio-stats: {\"cvmio_stats\":1,\"engine\":\"%s\",\"job\":%s,"
+	/*
+	 * The leading newline: a fio --client prefixes each text message from
+	 * the server with "<host> "; this way the record still starts a line.
+	 */
+	log_info("\ncvmio-stats: {\"cvmio_stats\":1,\"engine\":\"%s\",\"job\":%s,"
 		 "\"thread\":%u,\"groupid\":%u,\"rw\":\"%s\",\"bs\":%llu,"
 		 "\"iodepth\":%u,\"numjobs\":%u,\"rwmixread\":%s,"
 		 "\"ios\":%llu,\"ios_read\":%llu,\"ios_write\":%llu,"
@@ -97,7 +126,7 @@ void cvmio_stats_report(const struct cvmio_stats *s, struct thread_data *td,
 		 "\"reap_calls\":%llu,\"reap_ns\":%llu,\"syscalls\":%llu,"
 		 "\"batch_hist\":[%s]}\n",
 		 engine, name, td->thread_number, td->groupid, rw_name(td),
-		 job_bs(td), td->o.iodepth, td->o.numjobs, rwmix,
+		 job_bs(td), td->o.iodepth, job_numjobs(td), rwmix,
 		 (unsigned long long)(s->ios[DDIR_READ] + s->ios[DDIR_WRITE]),
 		 (unsigned long long)s->ios[DDIR_READ],
 		 (unsigned long long)s->ios[DDIR_WRITE],
