@@ -38,6 +38,11 @@ struct qemu_request {
 	const char *qmp;         /* QMP unix socket path, or NULL */
 	const char *pidfile;     /* or NULL */
 	const char *cpu_pin;     /* vCPU pinning spec, or NULL (applied by the runner via taskset/QMP) */
+	/* Added with the composer (issue 4); zero/NULL keeps the defaults. */
+	const char *null_size;   /* size of the null backing (null-co size=); NULL = 1G */
+	int cbitpos;             /* sev*: C-bit position; 0 = host CPUID 0x8000001F, else 51 */
+	int reduced_phys_bits;   /* sev*: 0 = host CPUID 0x8000001F, else 1 */
+	const char *qemu_version;/* "X.Y[.Z]" of the target QEMU, instead of running 'qemu --version' */
 };
 
 struct qemu_argv {
@@ -51,5 +56,12 @@ struct qemu_argv {
  */
 int qemu_compose(const struct qemu_request *req, struct qemu_argv *out, char *err, size_t errlen);
 void qemu_argv_free(struct qemu_argv *av);
+
+/*
+ * Check that the files req names exist (disk for file/device/blkdebug backing,
+ * blkdebug config, kernel, initrd, image, firmware).  qemu_compose() does not,
+ * so lines can be composed for another host.  0, or -1 with a reason.
+ */
+int qemu_request_check_files(const struct qemu_request *req, char *err, size_t errlen);
 
 #endif
