@@ -1,0 +1,529 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* One benchmark guest of a study (see run_guest.h). */
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+#include <poll.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <json.h>
+
+#include "cvmio-config.h"
+#include "run_guest.h"
+#include "run_proc.h"
+
+#define READY_MARK "CVMIO-FIO-SERVER-READY"
+#define CHECK_BEGIN "CVMIO-CHECK-BEGIN"
+#define CHECK_END "CVMIO-CHECK-END"
+
+int free_port(void)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t len = sizeof(a);
+	int fd = socket(AF_INET, SOCK_STREAM, 0), port = -1;
+
+	if (fd < 0)
+		return -1;
+	if (!bind(fd, (struct sockaddr *)&a, sizeof(a)) && !getsockname(fd, (struct sockaddr *)&a, &len))
+		port = ntohs(a.sin_port);
+	close(fd);
+	return port;
+}
+
+static int exists(const char *p)
+{
+	struct stat st;
+	return !stat(p, &st) && S_ISREG(st.st_mode);
+}
+
+static int pick(const char *dir, const char *const *names, char *out, size_t len)
+{
+	for (; *names; names++) {
+		snprintf(out, len, "%s/%s", dir, *names);
+		if (exists(out))
+			return 1;
+	}
+	return 0;
+}
+
+int guest_find_appliance(const struct study *s, const char *mode, char *kernel, char *initrd,
+			 size_t len, char *err, size_t errlen)
+{
+	/* sev* boots go through OVMF, which wants the bzImage; direct boots prefer the uncompressed image */
+	static const char *const direct[] = { "vmlinux", "vmlinuz", "bzImage", "kernel", NULL };
+	static const char *const ovmf[] = { "vmlinuz", "bzImage", "kernel", NULL };
+	static const char *const initrds[] = { "initramfs.cpio.zst", "initramfs.cpio.gz", "initramfs.img", "initrd.img",
+					       "initramfs.cpio", "initrd", NULL };
+	const int sev = !strncmp(mode, "sev", 3);
+	char exe[4096], cand[4][4096];
+	size_t n = 0;
+
+	if (s->kernel) {
+		snprintf(kernel, len, "%s", s->kernel);
+		snprintf(initrd, len, "%s", s->initrd);
+		return 0;
+	}
+	if (s->appliance)
+		snprintf(cand[n++], sizeof(cand[0]), "%s", s->appliance);
+	else {
+		const char *env = getenv("CVMIO_GUEST");
+		if (env && *env)
+			snprintf(cand[n++], sizeof(cand[0]), "%s", env);
+		ssize_t r = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+		if (r > 0) {
+			exe[r] = '\0';
+			char *slash = strrchr(exe, '/');
+			if (slash) {
+				*slash = '\0';
+				snprintf(cand[n++], sizeof(cand[0]), "%.4000s/../guest", exe);
+			}
+		}
+		snprintf(cand[n++], sizeof(cand[0]), "build/guest");
+		snprintf(cand[n++], sizeof(cand[0]), "%s/share/cvmio/guest", CVMIO_PREFIX);
+	}
+	for (size_t i = 0; i < n; i++)
+		if (pick(cand[i], sev ? ovmf : direct, kernel, len) && pick(cand[i], initrds, initrd, len))
+			return 0;
+	snprintf(err, errlen, "no guest appliance (kernel + initramfs) in %s%s; run 'make guest' or set [guest] appliance= / kernel= initrd=",
+		 cand[0], n > 1 ? " nor the default places" : "");
+	return -1;
+}
+
+/* The appliance's recommended command line (its 'cmdline' file) and kernel release, next to the kernel. */
+static void appliance_facts(const char *kernel, char **cmdline, char **release)
+{
+	char path[4200];
+	const char *slash = strrchr(kernel, '/');
+	int dirlen = slash ? (int)(slash - kernel) : 1;
+	const char *dir = slash ? kernel : ".";
+	FILE *f;
+	char line[2048];
+
+	snprintf(path, sizeof(path), "%.*s/cmdline", dirlen, dir);
+	f = fopen(path, "r");
+	if (f) {
+		if (fgets(line, sizeof(line), f)) {
+			line[strcspn(line, "\n")] = '\0';
+			*cmdline = strdup(line);
+		}
+		fclose(f);
+	}
+	snprintf(path, sizeof(path), "%.*s/kernel-release", dirlen, dir);
+	f = fopen(path, "r");
+	if (f) {
+		if (fgets(line, sizeof(line), f)) {
+			line[strcspn(line, "\n")] = '\0';
+			free(*release);
+			*release = strdup(line);
+		}
+		fclose(f);
+	}
+}
+
+int guest_start(const struct study *s, const char *mode, const char *backend, const char *logdir,
+		const char *rundir, const char *tag, struct guest *g, char *err, size_t errlen)
+{
+	struct qemu_request req = { 0 };
+	char kernel[4096], initrd[4096], *base = NULL;
+
+	memset(g, 0, sizeof(*g));
+	g->fio_port = free_port();
+	g->check_port = free_port();
+	while (g->check_port == g->fio_port)
+		g->check_port = free_port();
+	if (g->fio_port < 0 || g->check_port < 0) {
+		snprintf(err, errlen, "no free TCP port on 127.0.0.1: %s", strerror(errno));
+		return -1;
+	}
+	snprintf(g->console, sizeof(g->console), "%s/%s.console", logdir, tag);
+	snprintf(g->qemu_log, sizeof(g->qemu_log), "%s/%s.qemu.log", logdir, tag);
+	snprintf(g->qmp, sizeof(g->qmp), "%.90s/%.10s.qmp", rundir, tag);
+	unlink(g->qmp);
+
+	req.mode = mode;
+	req.backend = backend;
+	req.backing = s->backing;
+	req.disk = s->backing_path;
+	req.aio = s->aio;
+	req.queues = s->queues;
+	req.smp = s->smp;
+	req.mem = s->mem;
+	req.firmware = s->firmware;
+	req.accel = s->accel && strcmp(s->accel, "auto") ? s->accel : NULL;
+	req.qemu = s->qemu;
+	req.console = g->console;
+	req.qmp = g->qmp;
+	req.fwds[0] = (struct qemu_fwd){ g->fio_port, 8765 };
+	req.fwds[1] = (struct qemu_fwd){ g->check_port, 8766 };
+	req.n_fwds = 2;
+	if (s->image) {
+		req.image = s->image;
+	} else {
+		if (guest_find_appliance(s, mode, kernel, initrd, sizeof(kernel), err, errlen))
+			return -1;
+		req.kernel = kernel;
+		req.initrd = initrd;
+		appliance_facts(kernel, &base, &g->kernel_version);
+		if (asprintf(&g->cmdline, "%s cvmio.quiet=1%s%s",
+			     base ? base : "console=ttyS0 panic=-1 cvmio.port=8765 cvmio.checkport=8766",
+			     s->append ? " " : "", s->append ? s->append : "") < 0)
+			abort();
+		free(base);
+		req.append = g->cmdline;
+	}
+	if (qemu_compose(&req, &g->av, err, errlen))
+		return -1;
+	/* a fresh console file per boot: its markers must be this boot's */
+	int fd = open(g->console, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	if (fd >= 0)
+		close(fd);
+	g->pid = proc_spawn(g->av.argv, NULL, g->qemu_log, g->qemu_log);
+	if (g->pid < 0) {
+		g->pid = 0;
+		snprintf(err, errlen, "cannot start %s: %s", g->av.argv[0], strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *buf = NULL;
+	size_t len = 0;
+
+	if (!f)
+		return NULL;
+	if (getdelim(&buf, &len, '\0', f) < 0) {
+		free(buf);
+		buf = NULL;
+	}
+	fclose(f);
+	return buf;
+}
+
+static void tail_reason(const char *path, const char *what, char *buf, size_t len)
+{
+	char *text = slurp(path);
+	char *last = NULL;
+
+	if (text) {
+		/* the last non-empty line says most */
+		for (char *line = strtok(text, "\r\n"); line; line = strtok(NULL, "\r\n"))
+			if (*line)
+				last = line;
+	}
+	snprintf(buf + strlen(buf), len - strlen(buf), "%s%s%.300s", last ? "; " : "", last ? what : "",
+		 last ? last : "");
+	free(text);
+}
+
+int guest_alive(struct guest *g)
+{
+	int status;
+
+	if (!g->pid)
+		return 0;
+	if (!proc_exited(g->pid, &status))
+		return 1;
+	g->pid = 0;
+	g->ready = 0;
+	snprintf(g->why, sizeof(g->why), "QEMU ended (");
+	proc_describe(status, g->why + strlen(g->why), sizeof(g->why) - strlen(g->why));
+	strncat(g->why, ")", sizeof(g->why) - strlen(g->why) - 1);
+	tail_reason(g->qemu_log, "QEMU: ", g->why, sizeof(g->why));
+	tail_reason(g->console, "console: ", g->why, sizeof(g->why));
+	return 0;
+}
+
+static char *between(const char *text, const char *begin, const char *end)
+{
+	const char *b = strstr(text, begin), *e;
+
+	if (!b)
+		return NULL;
+	b += strlen(begin);
+	e = strstr(b, end);
+	if (!e)
+		return NULL;
+	const char *brace = memchr(b, '{', e - b);
+	if (!brace)
+		return NULL;
+	char *raw = strndup(brace, e - brace);
+	/* the serial console turns \n into \r\n */
+	char *w = raw;
+	for (char *r = raw; *r; r++)
+		if (*r != '\r')
+			*w++ = *r;
+	*w = '\0';
+	return raw;
+}
+
+static char *kernel_version(const char *text)
+{
+	const char *p = strstr(text, "Linux version ");
+
+	if (!p)
+		return NULL;
+	p += strlen("Linux version ");
+	return strndup(p, strcspn(p, " \r\n"));
+}
+
+int guest_poll_ready(struct guest *g)
+{
+	char *text;
+
+	if (g->ready)
+		return 1;
+	if (!guest_alive(g))
+		return -1;
+	text = slurp(g->console);
+	const char *gerr = text ? strstr(text, "CVMIO-GUEST-ERROR") : NULL;
+	if (gerr) {
+		snprintf(g->why, sizeof(g->why), "the guest says: %.*s", (int)strcspn(gerr, "\r\n"), gerr);
+		free(text);
+		proc_stop(g->pid, 2000);
+		g->pid = 0;
+		return -1;
+	}
+	if (text && strstr(text, READY_MARK)) {
+		g->ready = 1;
+		g->boot_check = between(text, CHECK_BEGIN, CHECK_END);
+		if (!g->kernel_version)
+			g->kernel_version = kernel_version(text);
+	}
+	free(text);
+	return g->ready;
+}
+
+char *guest_fetch_check(const struct guest *g, int timeout_ms)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK),
+				 .sin_port = htons(g->check_port) };
+	long long deadline = now_ms() + timeout_ms;
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	char *buf = NULL;
+	size_t len = 0;
+
+	if (fd < 0)
+		return NULL;
+	if (connect(fd, (struct sockaddr *)&a, sizeof(a))) {
+		close(fd);
+		return NULL;
+	}
+	for (;;) {
+		struct pollfd p = { fd, POLLIN, 0 };
+		long long left = deadline - now_ms();
+		char chunk[4096];
+		if (left <= 0 || poll(&p, 1, (int)left) <= 0)
+			break;
+		ssize_t n = read(fd, chunk, sizeof(chunk));
+		if (n <= 0)
+			break;
+		buf = realloc(buf, len + n + 1);
+		if (!buf)
+			abort();
+		memcpy(buf + len, chunk, n);
+		len += n;
+		buf[len] = '\0';
+	}
+	close(fd);
+	if (buf && !strchr(buf, '{')) {
+		free(buf);
+		buf = NULL;
+	}
+	return buf;
+}
+
+/* --- QMP, only for pinning --------------------------------------------- */
+
+struct qmp {
+	int fd;
+	char buf[65536];
+	size_t len;
+};
+
+/* Next QMP message that is not an event; NULL on timeout or error. */
+static json_object *qmp_reply(struct qmp *q, int timeout_ms)
+{
+	long long deadline = now_ms() + timeout_ms;
+
+	for (;;) {
+		char *nl = memchr(q->buf, '\n', q->len);
+		if (nl) {
+			*nl = '\0';
+			json_object *o = json_tokener_parse(q->buf);
+			size_t used = nl + 1 - q->buf;
+			memmove(q->buf, nl + 1, q->len - used);
+			q->len -= used;
+			if (o && json_object_object_get_ex(o, "event", NULL)) {
+				json_object_put(o);
+				continue;
+			}
+			return o;
+		}
+		struct pollfd p = { q->fd, POLLIN, 0 };
+		long long left = deadline - now_ms();
+		if (left <= 0 || q->len >= sizeof(q->buf) - 1 || poll(&p, 1, (int)left) <= 0)
+			return NULL;
+		ssize_t n = read(q->fd, q->buf + q->len, sizeof(q->buf) - 1 - q->len);
+		if (n <= 0)
+			return NULL;
+		q->len += n;
+	}
+}
+
+static json_object *qmp_cmd(struct qmp *q, const char *cmd)
+{
+	char line[256];
+	json_object *r, *ret;
+
+	snprintf(line, sizeof(line), "{\"execute\":\"%s\"}\n", cmd);
+	if (write(q->fd, line, strlen(line)) != (ssize_t)strlen(line))
+		return NULL;
+	r = qmp_reply(q, 5000);
+	if (r && json_object_object_get_ex(r, "return", &ret)) {
+		json_object_get(ret);
+		json_object_put(r);
+		return ret;
+	}
+	json_object_put(r);
+	return NULL;
+}
+
+static int qmp_open(struct qmp *q, const char *path)
+{
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	json_object *greeting, *caps;
+
+	q->len = 0;
+	snprintf(a.sun_path, sizeof(a.sun_path), "%s", path);
+	q->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (q->fd < 0 || connect(q->fd, (struct sockaddr *)&a, sizeof(a)))
+		return -1;
+	greeting = qmp_reply(q, 5000);
+	if (!greeting)
+		return -1;
+	json_object_put(greeting);
+	caps = qmp_cmd(q, "qmp_capabilities");
+	if (!caps)
+		return -1;
+	json_object_put(caps);
+	return 0;
+}
+
+static int nth_cpu(unsigned long long mask, int n)
+{
+	int count = __builtin_popcountll(mask), k = n % count;
+
+	for (int c = 0; c < 64; c++)
+		if ((mask >> c & 1) && k-- == 0)
+			return c;
+	return 0;
+}
+
+/* Pin each thread of list (objects with thread-id) to one CPU of mask (round robin) or all of it. */
+static int pin_threads(json_object *list, unsigned long long mask, int spread, json_object *map,
+		       const char *idkey, char *err, size_t errlen)
+{
+	for (size_t i = 0; i < json_object_array_length(list); i++) {
+		json_object *t = json_object_array_get_idx(list, i), *tid, *id;
+		cpu_set_t set;
+		CPU_ZERO(&set);
+		if (!json_object_object_get_ex(t, "thread-id", &tid))
+			continue;
+		if (spread)
+			CPU_SET(nth_cpu(mask, (int)i), &set);
+		else
+			for (int c = 0; c < 64; c++)
+				if (mask >> c & 1)
+					CPU_SET(c, &set);
+		if (sched_setaffinity(json_object_get_int(tid), sizeof(set), &set)) {
+			snprintf(err, errlen, "cannot pin thread %d: %s", json_object_get_int(tid), strerror(errno));
+			return -1;
+		}
+		json_object *entry = json_object_new_object();
+		json_object_object_add(entry, "thread_id", json_object_new_int(json_object_get_int(tid)));
+		char cpus[200] = "";
+		for (int c = 0; c < 64; c++)
+			if (CPU_ISSET(c, &set))
+				snprintf(cpus + strlen(cpus), sizeof(cpus) - strlen(cpus), "%s%d", cpus[0] ? "," : "", c);
+		json_object_object_add(entry, "host_cpus", json_object_new_string(cpus));
+		char key[64];
+		if (json_object_object_get_ex(t, idkey, &id))
+			snprintf(key, sizeof(key), "%s", json_object_get_string(id));
+		else
+			snprintf(key, sizeof(key), "%zu", i);
+		json_object_object_add(map, key, entry);
+	}
+	return 0;
+}
+
+char *guest_pin(struct guest *g, const char *vcpu_pin, const char *iothread_pin, char *err, size_t errlen)
+{
+	struct qmp q = { .fd = -1 };
+	unsigned long long vmask = 0, imask = 0;
+	json_object *pins = json_object_new_object(), *vmap = json_object_new_object(),
+		    *imap = json_object_new_object(), *list;
+	char *out = NULL;
+	int rc = -1;
+
+	if ((vcpu_pin && study_parse_cpulist(vcpu_pin, &vmask)) ||
+	    (iothread_pin && study_parse_cpulist(iothread_pin, &imask)))
+		snprintf(err, errlen, "bad CPU list");
+	else if (qmp_open(&q, g->qmp))
+		snprintf(err, errlen, "cannot talk QMP on %s: %s", g->qmp, strerror(errno));
+	else {
+		rc = 0;
+		if (vcpu_pin) {
+			list = qmp_cmd(&q, "query-cpus-fast");
+			rc = list ? pin_threads(list, vmask, 1, vmap, "cpu-index", err, errlen) : -1;
+			if (!list)
+				snprintf(err, errlen, "QMP query-cpus-fast failed");
+			json_object_put(list);
+		}
+		if (!rc && iothread_pin) {
+			list = qmp_cmd(&q, "query-iothreads");
+			rc = list ? pin_threads(list, imask, 0, imap, "id", err, errlen) : -1;
+			if (!list)
+				snprintf(err, errlen, "QMP query-iothreads failed");
+			json_object_put(list);
+		}
+	}
+	if (q.fd >= 0)
+		close(q.fd);
+	json_object_object_add(pins, "vcpus", vmap);
+	json_object_object_add(pins, "iothreads", imap);
+	if (!rc)
+		out = strdup(json_object_to_json_string_ext(pins, JSON_C_TO_STRING_PLAIN));
+	json_object_put(pins);
+	return out;
+}
+
+void guest_stop(struct guest *g)
+{
+	if (g->pid)
+		proc_stop(g->pid, 3000);
+	g->pid = 0;
+	g->ready = 0;
+	unlink(g->qmp);
+}
+
+void guest_free(struct guest *g)
+{
+	guest_stop(g);
+	qemu_argv_free(&g->av);
+	free(g->cmdline);
+	free(g->boot_check);
+	free(g->kernel_version);
+	g->cmdline = g->boot_check = g->kernel_version = NULL;
+}

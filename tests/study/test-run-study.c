@@ -1,0 +1,255 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Study-file parsing: values, defaults, and FILE:LINE errors. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "cvmio.h"
+#include "run_manifest.h"
+#include "run_study.h"
+
+static char dir[] = "/tmp/cvmio-test-study-XXXXXX";
+
+static void put(const char *name, const char *text)
+{
+	char path[256];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static int setup(void **state)
+{
+	char sets[300];
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	put("a.fio", "[a]\nrw=read\n");
+	put("b.fio", "[b]\nrw=write\n");
+	snprintf(sets, sizeof(sets), "%s/lat", dir);
+	mkdir(sets, 0755);
+	put("lat/randread.fio", "[x]\n");
+	put("lat/seqread.fio", "[y]\n");
+	put("lat/README", "not a job file\n");
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	char cmd[300];
+
+	(void)state;
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	return system(cmd);
+}
+
+/* Load text as DIR/study.ini; returns study_load's code, err holds the message. */
+static int load(const char *text, struct study *s, char *err, size_t len)
+{
+	char path[256];
+
+	put("study.ini", text);
+	snprintf(path, sizeof(path), "%s/study.ini", dir);
+	return study_load(path, s, err, len);
+}
+
+static void expect_error(const char *text, int line, const char *needle)
+{
+	struct study s;
+	char err[1024], where[300];
+	int rc = load(text, &s, err, sizeof(err));
+
+	assert_int_equal(rc, CVMIO_EXIT_INPUT);
+	if (line)
+		snprintf(where, sizeof(where), "%s/study.ini:%d: ", dir, line);
+	else
+		snprintf(where, sizeof(where), "%s/study.ini: ", dir);
+	if (strncmp(err, where, strlen(where)) || !strstr(err, needle))
+		fail_msg("error '%s' lacks '%s' / '%s'", err, where, needle);
+	study_free(&s);
+}
+
+static const char base[] =
+	"[study]\n"
+	"modes = plain, bounce\n"
+	"backends = virtio-blk nvme\n"
+	"engines = cvmio-uring cvmio-nvme\n"
+	"jobfiles = a.fio b.fio\n";
+
+static void test_full_file(void **state)
+{
+	struct study s;
+	char err[1024], text[2048];
+
+	(void)state;
+	snprintf(text, sizeof(text),
+		 "; a comment\n%s"
+		 "name = mystudy\nrepetitions = 5\nruntime = 7\nramp = 2\ntimeout = 99\n"
+		 "backing = file:%s/a.fio\nconcurrency = 2\n"
+		 "[guest]\nsmp = 2\nmem = 768M\nvcpu_pin = 0-1\niothread_pin = 1\naccel = tcg\n"
+		 "append = quiet\n", base, dir);
+	assert_int_equal(load(text, &s, err, sizeof(err)), 0);
+	assert_string_equal(s.name, "mystudy");
+	assert_int_equal(s.modes.n, 2);
+	assert_string_equal(s.modes.v[1], "bounce");
+	assert_int_equal(s.backends.n, 2);
+	assert_string_equal(s.backends.v[1], "nvme");
+	assert_int_equal(s.n_jobfiles, 2);
+	assert_string_equal(s.jobfiles[0].name, "a");
+	assert_string_equal(s.jobfiles[1].name, "b");
+	assert_int_equal(s.repetitions, 5);
+	assert_int_equal(s.runtime, 7);
+	assert_int_equal(s.ramp, 2);
+	assert_int_equal(s.run_timeout, 99);
+	assert_int_equal(s.concurrency, 2);
+	assert_string_equal(s.backing, "file");
+	assert_non_null(strstr(s.backing_path, "/a.fio"));
+	assert_int_equal(s.smp, 2);
+	assert_string_equal(s.mem, "768M");
+	assert_string_equal(s.vcpu_pin, "0-1");
+	assert_string_equal(s.accel, "tcg");
+	assert_string_equal(s.append, "quiet");
+	study_free(&s);
+}
+
+static void test_defaults(void **state)
+{
+	struct study s;
+	char err[1024];
+
+	(void)state;
+	assert_int_equal(load(base, &s, err, sizeof(err)), 0);
+	assert_string_equal(s.name, "study");   /* the file's stem */
+	assert_string_equal(s.backing, "null");
+	assert_int_equal(s.repetitions, 3);
+	assert_int_equal(s.concurrency, 1);
+	assert_null(s.backing_path);
+	study_free(&s);
+}
+
+static void test_jobfile_folder(void **state)
+{
+	struct study s;
+	char err[1024];
+
+	(void)state;
+	assert_int_equal(load("[study]\nmodes=plain\nbackends=nvme\nengines=io_uring\njobfiles=lat a.fio\n",
+			      &s, err, sizeof(err)), 0);
+	assert_int_equal(s.n_jobfiles, 3);
+	assert_string_equal(s.jobfiles[0].name, "lat-randread");
+	assert_string_equal(s.jobfiles[1].name, "lat-seqread");
+	assert_string_equal(s.jobfiles[2].name, "a");
+	study_free(&s);
+}
+
+static void test_errors_name_the_line(void **state)
+{
+	(void)state;
+	expect_error("[study]\nmodes = plain\ncolour = blue\n", 3, "unknown key 'colour' in [study]");
+	expect_error("[study]\nmodes = plain\n\n[guest]\nsmp = 0\n", 5, "smp=0");
+	expect_error("[study]\nmodes = plain tdx-x\n", 2, "unknown mode 'tdx-x'");
+	expect_error("[study]\nbackends = virtio-blk ide\n", 2, "unknown backend 'ide'");
+	expect_error("[study]\nrepetitions = three\n", 2, "repetitions=three");
+	expect_error("[study]\nruntime = 0\n", 2, "runtime=0");
+	expect_error("[study]\njobfiles = a.fio missing.fio\n", 2, "missing.fio: no such file");
+	expect_error("[study]\njobfiles = a.fio a.fio\n", 2, "share the results folder 'a'");
+	expect_error("[study]\nbacking = tape:x\n", 2, "backing=tape:x");
+	expect_error("modes = plain\n", 1, "outside a section");
+	expect_error("[study]\nmodes=plain\n[extra]\nx=1\n", 4, "unknown section [extra]");
+	expect_error("[study]\nmodes = plain plain\n", 2, "listed twice");
+	expect_error("[guest]\nvcpu_pin = 0-x\n", 2, "vcpu_pin=0-x");
+	expect_error("[guest]\nmem = lots\n", 2, "mem=lots");
+	expect_error("[study]\nhosts = nohostport\n", 2, "hosts");
+	expect_error("[study]\nmodes = plain\nthis is not ini\n", 3, "not a [section]");
+}
+
+static void test_missing_keys(void **state)
+{
+	(void)state;
+	expect_error("[study]\nbackends=nvme\nengines=x\njobfiles=a.fio\n", 0, "needs modes=");
+	expect_error("[study]\nmodes=plain\nengines=x\njobfiles=a.fio\n", 0, "needs backends=");
+	expect_error("[study]\nmodes=plain\nbackends=nvme\njobfiles=a.fio\n", 0, "needs engines=");
+	expect_error("[study]\nmodes=plain\nbackends=nvme\nengines=x\n", 0, "needs jobfiles=");
+	expect_error("[study]\nmodes=plain\nbackends=virtio-blk\nengines=cvmio-nvme\njobfiles=a.fio\n", 0,
+		     "fits none of the backends");
+	expect_error("[study]\nmodes=plain bounce\nbackends=nvme\nengines=x\njobfiles=a.fio\nhosts=h:1\n", 0,
+		     "exactly one mode");
+	expect_error("[study]\nmodes=plain\nbackends=nvme\nengines=x\njobfiles=a.fio\nbacking=file:/nonexistent/x\n",
+		     0, "no such file");
+}
+
+static void test_targets_and_engines(void **state)
+{
+	struct study s = { 0 };
+	char buf[256];
+
+	(void)state;
+	assert_string_equal(study_guest_target(&s, "virtio-blk-iothread", "cvmio-uring"), "/dev/vda");
+	assert_string_equal(study_guest_target(&s, "virtio-scsi", "cvmio-aio"), "/dev/sda");
+	assert_string_equal(study_guest_target(&s, "nvme", "cvmio-uring"), "/dev/nvme0n1");
+	assert_string_equal(study_guest_target(&s, "nvme", "cvmio-nvme"), "/dev/ng0n1");
+	study_engine_value("cvmio-uring", buf, sizeof(buf));
+	assert_string_equal(buf, "external:/usr/lib/cvmio/cvmio-uring.so");
+	study_engine_value("io_uring", buf, sizeof(buf));
+	assert_string_equal(buf, "io_uring");
+	assert_false(study_engine_fits("cvmio-nvme", "virtio-blk"));
+	assert_true(study_engine_fits("cvmio-nvme", "nvme"));
+}
+
+static void test_cpulist(void **state)
+{
+	unsigned long long m;
+
+	(void)state;
+	assert_int_equal(study_parse_cpulist("0,2-3", &m), 0);
+	assert_true(m == 0xdULL);
+	assert_int_equal(study_parse_cpulist("1", &m), 0);
+	assert_true(m == 2ULL);
+	assert_int_equal(study_parse_cpulist("3-1", &m), -1);
+	assert_int_equal(study_parse_cpulist("64", &m), -1);
+	assert_int_equal(study_parse_cpulist("", &m), -1);
+	assert_int_equal(study_parse_cpulist("1,,x", &m), -1);
+}
+
+static void test_check_confirms(void **state)
+{
+	char why[300];
+
+	(void)state;
+	assert_true(check_confirms("{\"cvmio_check\":1,\"confirms\":{\"plain\":true,\"bounce\":false}}", "plain", why, sizeof(why)));
+	assert_false(check_confirms("{\"cvmio_check\":1,\"confirms\":{\"plain\":true,\"bounce\":false}}", "bounce", why, sizeof(why)));
+	assert_non_null(strstr(why, "does not confirm mode bounce"));
+	assert_false(check_confirms("{\"confirms\":{\"plain\":true}}", "sev-snp", why, sizeof(why)));
+	assert_non_null(strstr(why, "nothing about mode sev-snp"));
+	assert_false(check_confirms("{\"confirms\":{\"plain\":null}}", "plain", why, sizeof(why)));
+	assert_false(check_confirms("not json", "plain", why, sizeof(why)));
+	assert_false(check_confirms(NULL, "plain", why, sizeof(why)));
+	assert_non_null(strstr(why, "no 'cvmio check"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_full_file),
+		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_jobfile_folder),
+		cmocka_unit_test(test_errors_name_the_line),
+		cmocka_unit_test(test_missing_keys),
+		cmocka_unit_test(test_targets_and_engines),
+		cmocka_unit_test(test_cpulist),
+		cmocka_unit_test(test_check_confirms),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
