@@ -87,6 +87,22 @@ static int valid_size(const char *s)
 	return *s == '\0';
 }
 
+/* Bytes of a valid_size() string (binary suffixes, as QEMU reads them). */
+static unsigned long long size_bytes(const char *s)
+{
+	char *end;
+	unsigned long long n = strtoull(s, &end, 10);
+
+	switch (*end) {
+	case 'T': case 't': n <<= 10; /* fall through */
+	case 'G': case 'g': n <<= 10; /* fall through */
+	case 'M': case 'm': n <<= 10; /* fall through */
+	case 'K': case 'k': n <<= 10; break;
+	default: break;
+	}
+	return n;
+}
+
 /* C-bit position and physical-address reduction from CPUID 0x8000001F when SEV is there. */
 static void host_sev_bits(int *cbitpos, int *reduced)
 {
@@ -407,7 +423,7 @@ static int add_blockdev(const struct qemu_plan *plan, struct qemu_argv *av)
 	if (!strcmp(plan->backing, "null"))
 		return qemu_argv_add(av, "-blockdev") ||
 			qemu_argv_addf(av, "driver=null-co,node-name=%s,cache.direct=on,"
-				       "read-zeroes=on,size=%s", DRIVE_NODE, plan->null_size);
+				       "read-zeroes=on,size=%llu", DRIVE_NODE, size_bytes(plan->null_size));
 	escape_commas(req->disk, disk, sizeof(disk));
 	if (!strcmp(plan->backing, "blkdebug")) {
 		escape_commas(plan->blkdebug_config, conf, sizeof(conf));

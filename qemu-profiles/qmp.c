@@ -1,0 +1,176 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* A minimal QMP client: newline-delimited JSON over a unix socket. */
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "qmp.h"
+
+static long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Next complete JSON message, or NULL on timeout/EOF/garbage. */
+static json_object *read_msg(struct qmp *q, char *err, size_t errlen)
+{
+	long deadline = now_ms() + q->timeout_ms;
+
+	for (;;) {
+		char *nl = memchr(q->buf, '\n', q->len);
+		struct pollfd pfd = { .fd = q->fd, .events = POLLIN };
+		ssize_t n;
+		long left;
+
+		if (nl) {
+			json_object *msg;
+
+			*nl = '\0';
+			msg = json_tokener_parse(q->buf);
+			q->len -= (size_t)(nl + 1 - q->buf);
+			memmove(q->buf, nl + 1, q->len);
+			if (!msg) {
+				snprintf(err, errlen, "QMP sent a line that is not JSON");
+				return NULL;
+			}
+			return msg;
+		}
+		if (q->len == sizeof(q->buf)) {
+			snprintf(err, errlen, "QMP message longer than %zu bytes", sizeof(q->buf));
+			return NULL;
+		}
+		left = deadline - now_ms();
+		if (left <= 0 || poll(&pfd, 1, (int)left) <= 0) {
+			snprintf(err, errlen, "no QMP reply within %d ms", q->timeout_ms);
+			return NULL;
+		}
+		n = read(q->fd, q->buf + q->len, sizeof(q->buf) - q->len);
+		if (n <= 0) {
+			snprintf(err, errlen, "QEMU closed the QMP socket");
+			return NULL;
+		}
+		q->len += (size_t)n;
+	}
+}
+
+static int send_cmd(struct qmp *q, const char *cmd, json_object *args)
+{
+	json_object *msg = json_object_new_object();
+	const char *s;
+	size_t len, off = 0;
+	int rc = 0;
+
+	json_object_object_add(msg, "execute", json_object_new_string(cmd));
+	if (args)
+		json_object_object_add(msg, "arguments", args);
+	s = json_object_to_json_string_ext(msg, JSON_C_TO_STRING_PLAIN);
+	len = strlen(s);
+	while (off < len) {
+		ssize_t n = write(q->fd, s + off, len - off);
+
+		if (n <= 0) {
+			rc = -1;
+			break;
+		}
+		off += (size_t)n;
+	}
+	if (!rc && write(q->fd, "\n", 1) != 1)
+		rc = -1;
+	json_object_put(msg);
+	return rc;
+}
+
+json_object *qmp_exec(struct qmp *q, const char *cmd, json_object *args, char *err, size_t errlen)
+{
+	if (send_cmd(q, cmd, args) < 0) {
+		snprintf(err, errlen, "cannot send '%s' to QMP", cmd);
+		return NULL;
+	}
+	for (;;) {
+		json_object *msg = read_msg(q, err, errlen), *v, *desc;
+
+		if (!msg)
+			return NULL;
+		if (json_object_object_get_ex(msg, "return", &v)) {
+			json_object_get(v);
+			json_object_put(msg);
+			return v;
+		}
+		if (json_object_object_get_ex(msg, "error", &v)) {
+			snprintf(err, errlen, "%s",
+				 json_object_object_get_ex(v, "desc", &desc) ?
+				 json_object_get_string(desc) : "QMP error");
+			json_object_put(msg);
+			return NULL;
+		}
+		json_object_put(msg);    /* an event: skip */
+	}
+}
+
+int qmp_open(struct qmp *q, const char *path, int deadline_ms, int (*alive)(void *), void *arg,
+	     char *err, size_t errlen)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	long deadline = now_ms() + deadline_ms;
+	json_object *greeting, *r;
+
+	memset(q, 0, sizeof(*q));
+	q->fd = -1;
+	q->timeout_ms = 10000;
+	if (strlen(path) >= sizeof(sa.sun_path)) {
+		snprintf(err, errlen, "QMP socket path too long: %s", path);
+		return -1;
+	}
+	strcpy(sa.sun_path, path);
+	for (;;) {
+		q->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		if (q->fd < 0) {
+			snprintf(err, errlen, "socket: %s", strerror(errno));
+			return -1;
+		}
+		if (connect(q->fd, (struct sockaddr *)&sa, sizeof(sa)) == 0)
+			break;
+		close(q->fd);
+		q->fd = -1;
+		if (!alive(arg)) {
+			snprintf(err, errlen, "QEMU exited before its QMP socket came up");
+			return -1;
+		}
+		if (now_ms() > deadline) {
+			snprintf(err, errlen, "QMP socket %s did not come up within %d ms", path,
+				 deadline_ms);
+			return -1;
+		}
+		usleep(50 * 1000);
+	}
+	greeting = read_msg(q, err, errlen);
+	if (!greeting || !json_object_object_get_ex(greeting, "QMP", NULL)) {
+		json_object_put(greeting);
+		snprintf(err, errlen, "no QMP greeting on %s", path);
+		qmp_close(q);
+		return -1;
+	}
+	json_object_put(greeting);
+	r = qmp_exec(q, "qmp_capabilities", NULL, err, errlen);
+	if (!r) {
+		qmp_close(q);
+		return -1;
+	}
+	json_object_put(r);
+	return 0;
+}
+
+void qmp_close(struct qmp *q)
+{
+	if (q->fd >= 0)
+		close(q->fd);
+	q->fd = -1;
+}
