@@ -33,6 +33,22 @@ ioengine=libaio
 iodepth=4
 """
 
+# A cheaper set for tests that need real fio output but not three workloads.
+SHORT_JOBS = """[global]
+filename={data}
+size=4m
+runtime=200ms
+time_based
+{extra}
+[rr]
+rw=randread
+bs=4k
+
+[sw]
+rw=write
+bs=16k
+"""
+
 
 def cvmio_bin():
     build = os.environ.get("CVMIO_BUILD", "build")
