@@ -49,7 +49,7 @@ struct condition {
 	size_t n_servers;
 	json_object *manifest;
 	char dir[PATH_MAX], manifest_path[PATH_MAX + 16];
-	int needed, usable, boots;
+	int needed, usable, boots, ever_ready;
 	char why[600];
 };
 
@@ -318,7 +318,7 @@ static void conds_wait(struct runner *r, struct condition *conds, size_t n)
 			if (!c->guests[0].pid && !ready)
 				continue;
 			if (ready) {
-				c->usable = 1;
+				c->usable = c->ever_ready = 1;
 				note(r, "%s/%s ready after %.1f s", r->s->modes.v[c->mode], r->s->backends.v[c->backend],
 				     (now_ms() - t0) / 1000.0);
 				cond_record_boot(r, c);
@@ -534,20 +534,27 @@ static void cond_servers(struct condition *c)
 	}
 }
 
-static int run_backend(struct runner *r, struct plan *p, size_t backend)
+/*
+ * One boot group: the modes in 'modes' (a bitmask) of one backend, booted
+ * together and driven interleaved.
+ */
+static void run_group(struct runner *r, struct plan *p, size_t backend, unsigned long long modes)
 {
 	const struct study *s = r->s;
 	struct condition *conds = calloc(s->modes.n, sizeof(*conds));
 	int any = 0;
 
-	for (size_t i = 0; i < p->n; i++)
-		if (p->items[i].backend == backend && p->items[i].state != RUN_DONE && !conds[p->items[i].mode].needed) {
-			cond_init(r, &conds[p->items[i].mode], p->items[i].mode, backend);
+	for (size_t i = 0; i < p->n; i++) {
+		const struct run_item *it = &p->items[i];
+		if (it->backend == backend && (modes >> it->mode & 1) && it->state != RUN_DONE &&
+		    !conds[it->mode].needed) {
+			cond_init(r, &conds[it->mode], it->mode, backend);
 			any = 1;
 		}
+	}
 	if (!any) {
 		free(conds);
-		return 0;
+		return;
 	}
 	if (!s->hosts.n) {
 		for (size_t m = 0; m < s->modes.n; m++)
@@ -557,22 +564,20 @@ static int run_backend(struct runner *r, struct plan *p, size_t backend)
 	}
 	for (size_t i = 0; i < p->n && !stop_requested; i++) {
 		struct run_item *it = &p->items[i];
-		if (it->backend != backend || it->state == RUN_DONE)
+		if (it->backend != backend || !(modes >> it->mode & 1) || it->state == RUN_DONE)
 			continue;
 		struct condition *c = &conds[it->mode];
 		r->index++;
+		/* reboot a guest that hung or died mid-study; one that never booted would fail alike */
+		if (c->n_guests && !c->usable && c->ever_ready && c->boots < MAX_BOOTS && !stop_requested) {
+			if (!cond_start(r, c))
+				conds_wait(r, c, 1);
+		}
 		if (c->n_guests && c->usable)
 			cond_servers(c);
 		progress(r, it, NULL, 0);
 		long long t = now_ms();
-		enum fio_outcome out;
-		if (c->n_guests && !c->usable && c->boots < MAX_BOOTS && !stop_requested) {
-			if (!cond_start(r, c))
-				conds_wait(r, c, 1);
-			if (c->usable)
-				cond_servers(c);
-		}
-		out = run_one(r, c, it);
+		enum fio_outcome out = run_one(r, c, it);
 		double secs = (now_ms() - t) / 1000.0;
 		if (out == FIO_INTERRUPTED) {
 			r->index--;
@@ -589,7 +594,23 @@ static int run_backend(struct runner *r, struct plan *p, size_t backend)
 	}
 	conds_finish(r, conds, s->modes.n);
 	conds_free(conds, s->modes.n);
-	return 0;
+}
+
+/*
+ * With null backing the guests of all modes are up together and the runs
+ * alternate between them.  A file or device can be opened by one QEMU only
+ * (image locking), so there each mode gets its own boot in turn.
+ */
+static void run_backend(struct runner *r, struct plan *p, size_t backend)
+{
+	const struct study *s = r->s;
+
+	if (s->hosts.n || !strcmp(s->backing, "null")) {
+		run_group(r, p, backend, ~0ULL);
+		return;
+	}
+	for (size_t m = 0; m < s->modes.n && !stop_requested; m++)
+		run_group(r, p, backend, 1ULL << m);
 }
 
 /* --- the verb --------------------------------------------------------------- */

@@ -45,6 +45,8 @@ static void log_reason(const char *log, char *buf, size_t len)
 	}
 	if (best || last)
 		snprintf(buf + strlen(buf), len - strlen(buf), ": %.300s", best ? best : last);
+	else
+		snprintf(buf + strlen(buf), len - strlen(buf), " (and printed nothing)");
 	free(text);
 }
 

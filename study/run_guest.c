@@ -25,18 +25,41 @@
 #define CHECK_BEGIN "CVMIO-CHECK-BEGIN"
 #define CHECK_END "CVMIO-CHECK-END"
 
+/*
+ * Ports handed out by this process: a QEMU binds its forwards only once it
+ * runs, so the kernel may offer the same free port to the next guest.
+ */
+static int given_ports[256];
+static unsigned n_given;
+
+static int port_given(int port)
+{
+	for (unsigned i = 0; i < n_given && i < 256; i++)
+		if (given_ports[i] == port)
+			return 1;
+	return 0;
+}
+
 int free_port(void)
 {
-	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	socklen_t len = sizeof(a);
-	int fd = socket(AF_INET, SOCK_STREAM, 0), port = -1;
+	for (int attempt = 0; attempt < 50; attempt++) {
+		struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+		socklen_t len = sizeof(a);
+		int fd = socket(AF_INET, SOCK_STREAM, 0), port = -1;
 
-	if (fd < 0)
-		return -1;
-	if (!bind(fd, (struct sockaddr *)&a, sizeof(a)) && !getsockname(fd, (struct sockaddr *)&a, &len))
-		port = ntohs(a.sin_port);
-	close(fd);
-	return port;
+		if (fd < 0)
+			return -1;
+		if (!bind(fd, (struct sockaddr *)&a, sizeof(a)) && !getsockname(fd, (struct sockaddr *)&a, &len))
+			port = ntohs(a.sin_port);
+		close(fd);
+		if (port < 0)
+			return -1;
+		if (!port_given(port)) {
+			given_ports[n_given++ % 256] = port;
+			return port;
+		}
+	}
+	return -1;
 }
 
 static int exists(const char *p)
@@ -138,8 +161,6 @@ int guest_start(const struct study *s, const char *mode, const char *backend, co
 	memset(g, 0, sizeof(*g));
 	g->fio_port = free_port();
 	g->check_port = free_port();
-	while (g->check_port == g->fio_port)
-		g->check_port = free_port();
 	if (g->fio_port < 0 || g->check_port < 0) {
 		snprintf(err, errlen, "no free TCP port on 127.0.0.1: %s", strerror(errno));
 		return -1;

@@ -120,7 +120,7 @@ int manifest_write(json_object *m, const char *path)
 	char tmp[4200];
 
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	if (json_object_to_file_ext(tmp, m, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED))
+	if (json_object_to_file_ext(tmp, m, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE))
 		return -1;
 	return rename(tmp, path);
 }

@@ -501,6 +501,9 @@ static int check_complete(const char *path, struct study *s, char *err, size_t e
 	if (s->hosts.n && (s->modes.n != 1 || s->backends.n != 1))
 		return file_error(err, errlen, path,
 				  "hosts= runs against servers that already run: name exactly one mode and one backend (labels for the results tree)");
+	if (s->concurrency > 1 && strcmp(s->backing, "null"))
+		return file_error(err, errlen, path,
+				  "concurrency=%d needs backing=null (QEMU locks a file or device for one guest)", s->concurrency);
 	if (s->image && (s->kernel || s->initrd))
 		return file_error(err, errlen, path, "[guest] image= excludes kernel=/initrd=");
 	if ((s->kernel != NULL) != (s->initrd != NULL))
