@@ -52,7 +52,8 @@ static void usage(FILE *out)
 "              -device property through QMP introspection; no guest runs\n"
 "  --list      the modes and backends found in the profiles folder\n"
 "\n"
-"Exit: 0 ok, 1 --check found the line invalid, 2 usage, 3 bad input, 4 environment.\n",
+"Exit: 0 ok; 1 --check found the line invalid; 2 usage (bad option, unknown mode/backend);\n"
+"3 bad input (a profile file or a named file); 4 environment (QEMU missing or too old).\n",
 		QEMU_MAX_FWDS);
 }
 
@@ -125,12 +126,17 @@ static int list_profiles(const char *explicit_dir)
 	return CVMIO_EXIT_OK;
 }
 
-/* Exit code for a composition error: a missing/invalid profile file is bad input. */
+/*
+ * Exit code for a composition error: a bad option value (unknown mode or
+ * backend included) is a usage error, a broken profile file bad input, a QEMU
+ * that is missing or too old an environment failure.
+ */
 static int compose_error_code(const char *err)
 {
-	if (strstr(err, "cannot run QEMU") || strstr(err, "did not report a QEMU version"))
+	if (strstr(err, "cannot run QEMU") || strstr(err, "did not report a QEMU version") ||
+	    strstr(err, "needs QEMU >="))
 		return CVMIO_EXIT_ENV;
-	if (strstr(err, ".ini") || strstr(err, "needs QEMU"))
+	if (strstr(err, ".ini:") || strstr(err, "no qemu-profiles folder"))
 		return CVMIO_EXIT_INPUT;
 	return CVMIO_EXIT_USAGE;
 }

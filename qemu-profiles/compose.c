@@ -130,8 +130,8 @@ static int resolve_accel(const struct qemu_request *req, struct qemu_plan *plan,
 			return -1;
 		}
 		if (need && strcmp(need, req->accel)) {
-			snprintf(err, errlen, "mode %s needs --accel %s (%s: accel = %s)", req->mode,
-				 need, plan->mode.path, need);
+			snprintf(err, errlen, "mode %s needs --accel %s (accel = %s in %s)", req->mode,
+				 need, need, plan->mode.path);
 			return -1;
 		}
 		plan->accel = req->accel;

@@ -203,7 +203,7 @@ int qemu_libvirt_write(const struct qemu_plan *plan, FILE *out, char *err, size_
 	bool native = native_disk(plan);
 	bool iothread = profile_get_bool(&plan->backend, "backend", "libvirt_iothread");
 
-	fprintf(out, "<!-- cvmio qemu --libvirt: mode %s, backend %s -->\n", plan->req->mode,
+	fprintf(out, "<!-- composed by cvmio qemu: mode %s, backend %s -->\n", plan->req->mode,
 		plan->req->backend);
 	fprintf(out, "<domain type='%s'%s>\n", strcmp(plan->accel, "kvm") ? "qemu" : "kvm",
 		native ? "" : " xmlns:qemu='http://libvirt.org/schemas/domain/qemu/1.0'");
