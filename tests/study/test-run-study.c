@@ -97,7 +97,7 @@ static void test_full_file(void **state)
 	snprintf(text, sizeof(text),
 		 "; a comment\n%s"
 		 "name = mystudy\nrepetitions = 5\nruntime = 7\nramp = 2\ntimeout = 99\n"
-		 "backing = file:%s/a.fio\nconcurrency = 2\n"
+		 "backing = file:%s/a.fio\nconcurrency = 1\n"
 		 "[guest]\nsmp = 2\nmem = 768M\nvcpu_pin = 0-1\niothread_pin = 1\naccel = tcg\n"
 		 "append = quiet\n", base, dir);
 	assert_int_equal(load(text, &s, err, sizeof(err)), 0);
@@ -113,7 +113,7 @@ static void test_full_file(void **state)
 	assert_int_equal(s.runtime, 7);
 	assert_int_equal(s.ramp, 2);
 	assert_int_equal(s.run_timeout, 99);
-	assert_int_equal(s.concurrency, 2);
+	assert_int_equal(s.concurrency, 1);
 	assert_string_equal(s.backing, "file");
 	assert_non_null(strstr(s.backing_path, "/a.fio"));
 	assert_int_equal(s.smp, 2);
@@ -136,6 +136,11 @@ static void test_defaults(void **state)
 	assert_int_equal(s.repetitions, 3);
 	assert_int_equal(s.concurrency, 1);
 	assert_null(s.backing_path);
+	study_free(&s);
+	char text[1024];
+	snprintf(text, sizeof(text), "%sconcurrency = 4\n", base);
+	assert_int_equal(load(text, &s, err, sizeof(err)), 0);
+	assert_int_equal(s.concurrency, 4);
 	study_free(&s);
 }
 
@@ -188,6 +193,9 @@ static void test_missing_keys(void **state)
 		     "exactly one mode");
 	expect_error("[study]\nmodes=plain\nbackends=nvme\nengines=x\njobfiles=a.fio\nbacking=file:/nonexistent/x\n",
 		     0, "no such file");
+	char text[1024];
+	snprintf(text, sizeof(text), "%sconcurrency = 2\nbacking = file:%s/a.fio\n", base, dir);
+	expect_error(text, 0, "concurrency=2 needs backing=null");
 }
 
 static void test_targets_and_engines(void **state)
