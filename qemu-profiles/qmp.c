@@ -124,7 +124,7 @@ int qmp_open(struct qmp *q, const char *path, int deadline_ms, int (*alive)(void
 
 	memset(q, 0, sizeof(*q));
 	q->fd = -1;
-	q->timeout_ms = 10000;
+	q->timeout_ms = 30000;   /* generous: the 2-core CI box is busy */
 	if (strlen(path) >= sizeof(sa.sun_path)) {
 		snprintf(err, errlen, "QMP socket path too long: %s", path);
 		return -1;
