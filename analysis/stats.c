@@ -26,13 +26,17 @@ uint64_t prng_next(struct prng *p)
 
 size_t prng_below(struct prng *p, size_t n)
 {
-	/* rejection sampling: no modulo bias */
-	uint64_t limit = UINT64_MAX - UINT64_MAX % n;
-	uint64_t r;
-	do
-		r = prng_next(p);
-	while (r >= limit);
-	return (size_t)(r % n);
+	/* Lemire's multiply-and-reject: unbiased, and no division on the common path */
+	unsigned __int128 m = (unsigned __int128)prng_next(p) * n;
+	uint64_t low = (uint64_t)m;
+	if (low < n) {
+		uint64_t threshold = (uint64_t)(-(uint64_t)n) % n;
+		while (low < threshold) {
+			m = (unsigned __int128)prng_next(p) * n;
+			low = (uint64_t)m;
+		}
+	}
+	return (size_t)(m >> 64);
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -53,22 +57,78 @@ double median_sorted(const double *v, size_t n)
 	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2.0;
 }
 
-static double resample_median(struct prng *p, const double *v, size_t n, double *scratch)
+/*
+ * The median of n draws with replacement from sorted v.  v is sorted, so the
+ * drawn values are ordered like the drawn indices: counting the indices
+ * finds the middle ones in O(n), no sort.  counts has n entries.
+ */
+static double resample_median(struct prng *p, const double *v, size_t n, size_t *counts)
 {
+	memset(counts, 0, n * sizeof(*counts));
 	for (size_t i = 0; i < n; i++)
-		scratch[i] = v[prng_below(p, n)];
-	sort_doubles(scratch, n);
-	return median_sorted(scratch, n);
+		counts[prng_below(p, n)]++;
+	size_t want_lo = (n - 1) / 2, want_hi = n / 2;	/* 0-based ranks of the middle */
+	size_t seen = 0, i = 0;
+	while (seen + counts[i] <= want_lo)
+		seen += counts[i++];
+	double lo = v[i];
+	while (seen + counts[i] <= want_hi)
+		seen += counts[i++];
+	return (lo + v[i]) / 2.0;
 }
 
-/* Quantile q of sorted v by linear interpolation (R's type 7). */
-static double quantile_sorted(const double *v, size_t n, double q)
+/* Hoare's selection: afterwards v[k] is the k-th smallest, smaller ones before, larger after. */
+static void select_kth(double *v, size_t n, size_t k)
+{
+	size_t lo = 0, hi = n - 1;
+	while (lo < hi) {
+		double pivot = v[lo + (hi - lo) / 2];
+		size_t i = lo, j = hi;
+		while (i <= j) {
+			while (v[i] < pivot)
+				i++;
+			while (v[j] > pivot)
+				j--;
+			if (i <= j) {
+				double t = v[i];
+				v[i] = v[j];
+				v[j] = t;
+				i++;
+				if (j == 0)
+					break;
+				j--;
+			}
+		}
+		if (k <= j)
+			hi = j;
+		else if (k >= i)
+			lo = i;
+		else
+			return;
+	}
+}
+
+static double min_of(const double *v, size_t n)
+{
+	double m = v[0];
+	for (size_t i = 1; i < n; i++)
+		m = v[i] < m ? v[i] : m;
+	return m;
+}
+
+/*
+ * Quantile q of v by linear interpolation between order statistics (R's
+ * type 7), by selection instead of a full sort; reorders v.
+ */
+static double quantile_select(double *v, size_t n, double q)
 {
 	double pos = q * (double)(n - 1);
 	size_t i = (size_t)pos;
+	select_kth(v, n, i);
 	if (i + 1 >= n)
-		return v[n - 1];
-	return v[i] + (pos - (double)i) * (v[i + 1] - v[i]);
+		return v[i];
+	double next = min_of(v + i + 1, n - i - 1);
+	return v[i] + (pos - (double)i) * (next - v[i]);
 }
 
 int bootstrap_ratio_ci(const double *b, size_t nb, const double *c, size_t nc, unsigned resamples,
@@ -77,7 +137,7 @@ int bootstrap_ratio_ci(const double *b, size_t nb, const double *c, size_t nc, u
 	*lo = *hi = NAN;
 	if (!nb || !nc || !resamples)
 		return -1;
-	double *scratch = malloc((nb > nc ? nb : nc) * sizeof(double));
+	size_t *scratch = malloc((nb > nc ? nb : nc) * sizeof(size_t));
 	double *ratios = malloc(resamples * sizeof(double));
 	if (!scratch || !ratios) {
 		free(scratch);
@@ -96,9 +156,8 @@ int bootstrap_ratio_ci(const double *b, size_t nb, const double *c, size_t nc, u
 	int rc = -1;
 	/* a resample with a zero baseline has no ratio; too many of them and there is no interval */
 	if (n >= resamples * 0.95) {
-		sort_doubles(ratios, n);
-		*lo = quantile_sorted(ratios, n, 0.025);
-		*hi = quantile_sorted(ratios, n, 0.975);
+		*lo = quantile_select(ratios, n, 0.025);
+		*hi = quantile_select(ratios, n, 0.975);
 		rc = 0;
 	}
 	free(scratch);

@@ -231,11 +231,13 @@ class SplitMix64:
         return z ^ (z >> 31)
 
     def below(self, n):
-        limit = MASK - MASK % n
-        while True:
-            r = self.next()
-            if r < limit:
-                return r % n
+        # Lemire's multiply-and-reject, as in analysis/stats.c
+        m = self.next() * n
+        if (m & MASK) < n:
+            threshold = ((1 << 64) - n) % n
+            while (m & MASK) < threshold:
+                m = self.next() * n
+        return m >> 64
 
 
 def quantile(v, q):
