@@ -673,13 +673,13 @@ static int lock_outdir(const char *outdir, char *err, size_t len)
 	int fd;
 
 	if (mkdir_p(outdir)) {
-		snprintf(err, len, "cannot create %s: %s", outdir, strerror(errno));
+		snprintf(err, len, "cannot create %.900s: %s", outdir, strerror(errno));
 		return -1;
 	}
 	snprintf(path, sizeof(path), "%s/.lock", outdir);
 	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
 	if (fd < 0 || flock(fd, LOCK_EX | LOCK_NB)) {
-		snprintf(err, len, "%s is in use by another 'cvmio run' (or cannot be locked: %s)", outdir,
+		snprintf(err, len, "%.900s is in use by another 'cvmio run' (or cannot be locked: %s)", outdir,
 			 strerror(errno));
 		if (fd >= 0)
 			close(fd);
