@@ -52,11 +52,11 @@ int profiles_dir_find(const char *explicit_dir, char *out, size_t outlen, char *
 		snprintf(out, outlen, "%s", d);
 		return 0;
 	}
-	/* The source tree: build/bin/cvmio or build/asan/bin/cvmio below it. */
+	/* The source tree: build/bin/cvmio, build/asan/bin/cvmio, build/X/asan/bin/cvmio below it. */
 	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	if (n > 0) {
 		exe[n] = '\0';
-		for (int up = 0; up < 4; up++) {
+		for (int up = 0; up < 6; up++) {
 			char *slash = strrchr(exe, '/');
 
 			if (!slash)

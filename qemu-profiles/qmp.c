@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -61,20 +62,25 @@ static json_object *read_msg(struct qmp *q, char *err, size_t errlen)
 	}
 }
 
+/* One command and its newline in one send: QEMU may act on "quit" before a late newline. */
 static int send_cmd(struct qmp *q, const char *cmd, json_object *args)
 {
 	json_object *msg = json_object_new_object();
-	const char *s;
+	char *line;
 	size_t len, off = 0;
 	int rc = 0;
 
 	json_object_object_add(msg, "execute", json_object_new_string(cmd));
 	if (args)
 		json_object_object_add(msg, "arguments", args);
-	s = json_object_to_json_string_ext(msg, JSON_C_TO_STRING_PLAIN);
-	len = strlen(s);
+	if (asprintf(&line, "%s\n", json_object_to_json_string_ext(msg, JSON_C_TO_STRING_PLAIN)) < 0) {
+		json_object_put(msg);
+		return -1;
+	}
+	len = strlen(line);
 	while (off < len) {
-		ssize_t n = write(q->fd, s + off, len - off);
+		/* MSG_NOSIGNAL: a QEMU that died is an error to report, not a SIGPIPE */
+		ssize_t n = send(q->fd, line + off, len - off, MSG_NOSIGNAL);
 
 		if (n <= 0) {
 			rc = -1;
@@ -82,8 +88,7 @@ static int send_cmd(struct qmp *q, const char *cmd, json_object *args)
 		}
 		off += (size_t)n;
 	}
-	if (!rc && write(q->fd, "\n", 1) != 1)
-		rc = -1;
+	free(line);
 	json_object_put(msg);
 	return rc;
 }
