@@ -191,6 +191,16 @@ static int ingest_job(struct json_object *job, struct json_object *global, const
 	return 0;
 }
 
+/*
+ * fio --client adds an "All clients" entry summing every job of every
+ * client: counting it as well would double everything.
+ */
+static bool is_client_aggregate(struct json_object *job)
+{
+	struct json_object *name = get(job, "jobname");
+	return name && !strcmp(json_object_get_string(name), "All clients") && !get(job, "job options");
+}
+
 /* Parses one "cvmio-stats: {...}" record; false when malformed. */
 static bool parse_engine_record(const char *s, size_t len, struct engine_record *rec)
 {
@@ -305,7 +315,7 @@ static struct json_object *find_fio_object(const char *buf, size_t len, size_t *
 		json_tokener_reset(tok);
 		struct json_object *o = json_tokener_parse_ex(tok, buf + i, (int)(len - i));
 		enum json_tokener_error jerr = json_tokener_get_error(tok);
-		if (o && json_object_is_type(o, json_type_object) && get(o, "jobs")) {
+		if (o && json_object_is_type(o, json_type_object) && (get(o, "jobs") || get(o, "client_stats"))) {
 			*obj_start = i;
 			*obj_end = i + (size_t)json_tokener_get_parse_end(tok);
 			json_tokener_free(tok);
@@ -318,7 +328,7 @@ static struct json_object *find_fio_object(const char *buf, size_t len, size_t *
 			snprintf(err, errlen, "invalid JSON at byte %zu: %s", i + (size_t)json_tokener_get_parse_end(tok),
 				 json_tokener_error_desc(jerr));
 		else
-			snprintf(err, errlen, "the JSON object at byte %zu is not fio output (no \"jobs\")", i);
+			snprintf(err, errlen, "the JSON object at byte %zu is not fio output (no \"jobs\" or \"client_stats\")", i);
 	}
 	json_tokener_free(tok);
 	return NULL;
@@ -332,7 +342,10 @@ int ingest_buffer(const char *buf, size_t len, const char *path, struct file_res
 	if (!root)
 		return -1;
 	int rc = -1;
+	/* fio --client writes its jobs as "client_stats" */
 	struct json_object *jobs = get(root, "jobs");
+	if (!jobs)
+		jobs = get(root, "client_stats");
 	struct json_object *global = get(root, "global options");
 	if (global && !json_object_is_type(global, json_type_object))
 		global = NULL;
@@ -345,9 +358,13 @@ int ingest_buffer(const char *buf, size_t len, const char *path, struct file_res
 		snprintf(err, errlen, "no jobs in the fio output");
 		goto out;
 	}
-	for (size_t i = 0; i < n; i++)
-		if (ingest_job(json_object_array_get_idx(jobs, i), global, path, fr, d, err, errlen))
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *job = json_object_array_get_idx(jobs, i);
+		if (is_client_aggregate(job))
+			continue;
+		if (ingest_job(job, global, path, fr, d, err, errlen))
 			goto out;
+	}
 	if (collect_engine_records(buf, len, start, end, path, fr, d)) {
 		snprintf(err, errlen, "out of memory");
 		goto out;

@@ -79,7 +79,7 @@ def fio_object(text):
             obj, end = dec.raw_decode(text, m.start())
         except ValueError:
             continue
-        if isinstance(obj, dict) and "jobs" in obj:
+        if isinstance(obj, dict) and ("jobs" in obj or "client_stats" in obj):
             return obj, m.start(), end
     raise ValueError("no fio JSON object")
 
@@ -110,8 +110,8 @@ def load_result(path):
     root, start, end = fio_object(text)
     go = root.get("global options", {})
     jobs = {}
-    for job in root["jobs"]:
-        if job.get("error", 0):
+    for job in root["jobs"] if "jobs" in root else root["client_stats"]:
+        if job.get("error", 0) or (job.get("jobname") == "All clients" and "job options" not in job):
             continue
         sig = signature(job.get("job options", {}), go)
         dirs = {}
