@@ -322,9 +322,11 @@ static struct json_object *find_fio_object(const char *buf, size_t len, size_t *
 			return o;
 		}
 		json_object_put(o);
-		if (jerr == json_tokener_continue)
+		if (jerr == json_tokener_continue) {
+			/* the rest of the file is inside this object: no later start can end either */
 			snprintf(err, errlen, "truncated JSON (the object starting at byte %zu never ends)", i);
-		else if (jerr != json_tokener_success)
+			break;
+		} else if (jerr != json_tokener_success)
 			snprintf(err, errlen, "invalid JSON at byte %zu: %s", i + (size_t)json_tokener_get_parse_end(tok),
 				 json_tokener_error_desc(jerr));
 		else

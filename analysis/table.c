@@ -29,6 +29,17 @@ static void fmt_num(char *out, size_t len, double v, int digits)
 		out[0] = '\0';
 }
 
+/* For people: no exponents; six significant digits, whole numbers from 100000 up. */
+static void fmt_human(char *out, size_t len, double v)
+{
+	if (!isfinite(v))
+		out[0] = '\0';
+	else if (fabs(v) >= 1e5)
+		snprintf(out, len, "%.0f", v);
+	else
+		snprintf(out, len, "%.6g", v);
+}
+
 /* ---- CSV ---- */
 
 static void csv_field(FILE *out, const char *s)
@@ -141,14 +152,14 @@ static void row_cells(const struct row *r, struct cells *cl, bool *any_unverifie
 	snprintf(cl->c[1], sizeof(cl->c[1]), "%s", label);
 	snprintf(cl->c[2], sizeof(cl->c[2]), "%s", direction_name(r->dir));
 	snprintf(cl->c[3], sizeof(cl->c[3]), "%s", metric_name(r->metric));
-	fmt_num(cl->c[4], sizeof(cl->c[4]), r->baseline, 6);
-	fmt_num(cl->c[5], sizeof(cl->c[5]), r->compare, 6);
+	fmt_human(cl->c[4], sizeof(cl->c[4]), r->baseline);
+	fmt_human(cl->c[5], sizeof(cl->c[5]), r->compare);
 	if (isfinite(r->ratio))
 		snprintf(cl->c[6], sizeof(cl->c[6]), "%.3f", r->ratio);
 	else
 		cl->c[6][0] = '\0';
 	if (isfinite(r->ci_low))
-		snprintf(cl->c[7], sizeof(cl->c[7]), "%.3f-%.3f", r->ci_low, r->ci_high);
+		snprintf(cl->c[7], sizeof(cl->c[7]), "[%.3f, %.3f]", r->ci_low, r->ci_high);
 	else
 		cl->c[7][0] = '\0';
 	if (isfinite(r->p_value))
@@ -162,6 +173,15 @@ static void latex_escaped(FILE *out, const char *s)
 {
 	for (; *s; s++) {
 		if (strchr("&%$#_{}", *s))
+			fputc('\\', out);
+		fputc(*s, out);
+	}
+}
+
+static void md_escaped(FILE *out, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '*' || *s == '|' || *s == '_')
 			fputc('\\', out);
 		fputc(*s, out);
 	}
@@ -198,7 +218,7 @@ static void write_layout(FILE *out, enum out_format f, const struct store *st, s
 				fprintf(out, "%s%s vs %s (ratio = %s / %s, medians over repetitions)\n",
 					i ? "\n" : "", c, b, c, b);
 				for (int j = 0; j < NCOLS; j++)
-					fprintf(out, "%s%-*s", j ? "  " : "", (int)w[j], headers[j]);
+					fprintf(out, "%s%*s", j ? "  " : "", j >= 4 ? (int)w[j] : -(int)w[j], headers[j]);
 				fputc('\n', out);
 			} else if (f == FMT_MD) {
 				fprintf(out, "%s### %s vs %s\n\n|", i ? "\n" : "", c, b);
@@ -228,7 +248,9 @@ static void write_layout(FILE *out, enum out_format f, const struct store *st, s
 				int width = (int)w[j];
 				fprintf(out, "%s%*s", j ? "  " : "", j >= 4 ? width : -width, cl->c[j]);
 			} else if (f == FMT_MD) {
-				fprintf(out, "%s %s |", j ? "" : "|", cl->c[j]);
+				fputs(j ? " " : "| ", out);
+				md_escaped(out, cl->c[j]);
+				fputs(" |", out);
 			} else {
 				fputs(j ? " & " : "", out);
 				latex_escaped(out, cl->c[j]);
@@ -242,6 +264,10 @@ static void write_layout(FILE *out, enum out_format f, const struct store *st, s
 		if (f == FMT_LATEX) {
 			fputs("% ", out);
 			latex_escaped(out, note);
+			fputc('\n', out);
+		} else if (f == FMT_MD) {
+			fputc('\n', out);
+			md_escaped(out, note);
 			fputc('\n', out);
 		} else {
 			fprintf(out, "\n%s\n", note);
