@@ -534,6 +534,45 @@ static bool host_runs_sev(void)
 	return access("/dev/sev", R_OK | W_OK) == 0 && kvm_usable(detail, sizeof(detail));
 }
 
+/*
+ * hostfwd=tcp:ADDR:HPORT-:GPORT with host port 0: the syntax is still checked
+ * by QEMU, but the check neither needs the ports free nor takes them from a
+ * guest that runs with this line.
+ */
+static void netdev_any_host_port(const char *in, char *out, size_t outlen)
+{
+	size_t o = 0;
+
+	while (*in && o + 1 < outlen) {
+		const char *fwd = strstr(in, "hostfwd=");
+		const char *dash, *colon;
+
+		if (!fwd || fwd != in) {
+			size_t n = fwd ? (size_t)(fwd - in) : strlen(in);
+
+			if (n > outlen - 1 - o)
+				n = outlen - 1 - o;
+			memcpy(out + o, in, n);
+			o += n;
+			in += n;
+			continue;
+		}
+		dash = strstr(fwd, "-:");
+		colon = dash ? dash : NULL;
+		while (colon && colon > fwd && colon[-1] != ':')
+			colon--;
+		if (!dash || colon == fwd || (size_t)(colon - in) + 2 >= outlen - o) {
+			out[o++] = *in++;
+			continue;
+		}
+		memcpy(out + o, in, (size_t)(colon - in));
+		o += (size_t)(colon - in);
+		out[o++] = '0';
+		in = dash;
+	}
+	out[o] = '\0';
+}
+
 /* The argv QEMU runs for the check. */
 static int check_argv(struct check *c, const char *sock, struct qemu_argv *out)
 {
@@ -570,6 +609,14 @@ static int check_argv(struct check *c, const char *sock, struct qemu_argv *out)
 				"support before preconfig, so it is left out and checked by shape\n");
 			snprintf(c->machine, sizeof(c->machine), "%s", rebuilt);
 			if (qemu_argv_add(out, n) || qemu_argv_add(out, rebuilt))
+				return -1;
+			continue;
+		}
+		if (!strcmp(n, "-netdev") && strstr(v, "hostfwd=")) {
+			char any[2048];
+
+			netdev_any_host_port(v, any, sizeof(any));
+			if (qemu_argv_add(out, n) || qemu_argv_add(out, any))
 				return -1;
 			continue;
 		}
