@@ -164,6 +164,10 @@ static int run_action(enum action act, const struct qemu_request *req)
 		print_argv(&av);
 		rc = CVMIO_EXIT_OK;
 	} else if (act == ACT_EXEC) {
+		if (!req->accel && qemu_plan_make(req, &plan, err, sizeof(err)) == 0) {
+			fprintf(stderr, "cvmio qemu: accel %s\n", plan.accel_reason);
+			qemu_plan_free(&plan);
+		}
 		fflush(stdout);
 		execvp(av.argv[0], av.argv);
 		rc = cvmio_error(CVMIO_EXIT_ENV, "qemu", "cannot run %s: %m", av.argv[0]);

@@ -721,6 +721,8 @@ int qemu_check_argv(const struct qemu_plan *plan, const struct qemu_argv *av, FI
 		snprintf(err, errlen, "out of memory");
 		goto out;
 	}
+	if (!plan->req->accel)
+		fprintf(report, "note  accel %s\n", plan->accel_reason);
 	fprintf(report, "note  QEMU %d.%d.%d (%s) under --preconfig: no guest runs\n",
 		plan->qemu_version.major, plan->qemu_version.minor, plan->qemu_version.micro, plan->qemu);
 	c.pid = spawn(&run, errfile);
