@@ -732,13 +732,20 @@ int qemu_check_argv(const struct qemu_plan *plan, const struct qemu_argv *av, FI
 	}
 	if (qmp_open(&c.q, sock, 15000, qemu_alive, &c, why, sizeof(why)) < 0) {
 		char complaint[800];
+		bool exited;
 
-		kill(c.pid, SIGKILL);
+		usleep(200 * 1000);   /* a QEMU that refuses the line exits right away */
+		exited = !qemu_alive(&c);
+		if (!exited)
+			kill(c.pid, SIGKILL);
 		reap(c.pid, 2000);
 		qemu_complaint(errfile, complaint, sizeof(complaint));
-		if (strstr(why, "exited")) {
-			snprintf(err, errlen, "QEMU refused the line: %s", complaint);
-			fprintf(report, "FAIL  QEMU refused the line: %s\n", complaint);
+		if (exited) {
+			const char *hint = strstr(complaint, "does not accept value") ?
+				" (this QEMU lacks that type; see the mode profile's QEMU)" : "";
+
+			snprintf(err, errlen, "QEMU refused the line: %s%s", complaint, hint);
+			fprintf(report, "FAIL  QEMU refused the line: %s%s\n", complaint, hint);
 			rc = CVMIO_EXIT_NEGATIVE;
 		} else {
 			snprintf(err, errlen, "%s (%s)", why, complaint);
