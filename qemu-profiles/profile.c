@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -88,6 +89,8 @@ struct load_ctx {
 	struct profile *p;
 	FILE *f;
 	int lineno;         /* lines read so far: inih here has no line numbers */
+	bool mid_line;      /* the last chunk read ended without a newline */
+	int long_line;      /* first line longer than inih takes, or 0 */
 	const char *const *keys;
 	const char *head;   /* "mode" or "backend" */
 	char *err;
@@ -157,8 +160,13 @@ static char *read_line(char *str, int num, void *stream)
 	struct load_ctx *c = stream;
 	char *r = fgets(str, num, c->f);
 
-	if (r)
+	if (!r)
+		return r;
+	if (!c->mid_line)
 		c->lineno++;
+	c->mid_line = !strchr(r, '\n') && !feof(c->f);
+	if (c->mid_line && !c->long_line)
+		c->long_line = c->lineno;
 	return r;
 }
 
@@ -196,13 +204,19 @@ int profile_load(const char *dir, const char *kind, const char *name, struct pro
 	c.f = f;
 	rc = ini_parse_stream(read_line, &c, on_entry, &c);
 	fclose(f);
+	if (c.long_line) {
+		snprintf(err, errlen, "%s:%d: line longer than %d characters (split it into several "
+			 "'arg =' lines)", p->path, c.long_line, INI_MAX_LINE - 2);
+		profile_free(p);
+		return -1;
+	}
 	if (c.failed) {
 		profile_free(p);
 		return -1;
 	}
 	if (rc != 0) {
-		snprintf(err, errlen, "%s:%d: not a valid profile line (INI syntax, at most %d characters)",
-			 p->path, rc, INI_MAX_LINE - 2);
+		snprintf(err, errlen, "%s:%d: not a valid profile line (expected [section] or key = value)",
+			 p->path, rc);
 		profile_free(p);
 		return -1;
 	}
