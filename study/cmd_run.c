@@ -63,6 +63,8 @@ struct runner {
 	char *host_check;        /* JSON text of 'cvmio check --host --json', or NULL */
 	long long t0;
 	size_t total, index, ok, failed, interrupted;
+	const struct run_item *current; /* for the status line while fio runs */
+	long long current_start;
 	double fio_seconds, run_seconds;
 };
 
@@ -136,8 +138,12 @@ static void progress(struct runner *r, const struct run_item *it, const char *st
 	if (r->quiet)
 		return;
 	fmt_duration(elapsed, el, sizeof(el));
-	if (done)
-		fmt_duration(r->run_seconds / done * (r->total - done), eta, sizeof(eta));
+	if (done) {
+		double left = r->run_seconds / done * (r->total - done);
+		if (r->current)
+			left -= (now_ms() - r->current_start) / 1000.0;
+		fmt_duration(left > 0 ? left : 0, eta, sizeof(eta));
+	}
 	if (!status) {
 		if (r->tty)
 			fprintf(stderr, "\r\033[K[run %zu/%zu] %s %s %s/%s rep %d | elapsed %s, ETA %s",
@@ -166,6 +172,14 @@ static void note(struct runner *r, const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
+}
+
+static void progress_tick(void *ctx)
+{
+	struct runner *r = ctx;
+
+	if (r->tty && r->current)
+		progress(r, r->current, NULL, 0);
 }
 
 /* --- guests of one (mode, backend) -------------------------------------------- */
@@ -415,6 +429,7 @@ static enum fio_outcome run_one(struct runner *r, struct condition *c, const str
 			.timeout_s = s->run_timeout ? s->run_timeout
 				: 120 + 3 * fio_job_sections(s->jobfiles[it->jobfile].path) * (s->runtime + s->ramp),
 			.stop = &stop_requested, .alive = c->n_guests ? cond_alive : NULL, .ctx = c,
+			.tick = progress_tick, .tick_ctx = r,
 		};
 		out = fio_run(&j, reason, sizeof(reason), &seconds);
 		for (int i = 0; env[i]; i++)
@@ -575,10 +590,13 @@ static void run_group(struct runner *r, struct plan *p, size_t backend, unsigned
 		}
 		if (c->n_guests && c->usable)
 			cond_servers(c);
+		r->current = it;
+		r->current_start = now_ms();
 		progress(r, it, NULL, 0);
 		long long t = now_ms();
 		enum fio_outcome out = run_one(r, c, it);
 		double secs = (now_ms() - t) / 1000.0;
+		r->current = NULL;
 		if (out == FIO_INTERRUPTED) {
 			r->index--;
 			break;

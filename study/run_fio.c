@@ -168,6 +168,7 @@ enum fio_outcome fio_run(const struct fio_job *j, char *reason, size_t len, doub
 	char **argv = client_argv(j);
 	long long start = now_ms(), deadline = start + j->timeout_s * 1000LL;
 	enum fio_outcome out = FIO_OK;
+	long long next_tick = start + 1000;
 	int status = 0;
 	pid_t pid;
 
@@ -194,6 +195,10 @@ enum fio_outcome fio_run(const struct fio_job *j, char *reason, size_t len, doub
 		if (out != FIO_OK) {
 			proc_stop(pid, 2000);
 			break;
+		}
+		if (j->tick && now_ms() >= next_tick) {
+			j->tick(j->tick_ctx);
+			next_tick += 1000;
 		}
 		sleep_ms(25);
 	}

@@ -27,6 +27,9 @@ struct fio_job {
 	/* returns 0 and says why when a target died mid-run (NULL = not checked) */
 	int (*alive)(void *ctx, char *why, size_t len);
 	void *ctx;
+	/* called about once a second while fio runs (progress display), or NULL */
+	void (*tick)(void *tick_ctx);
+	void *tick_ctx;
 };
 
 /* Run it; reason gets a one-line explanation for anything but FIO_OK; seconds the client's wall time. */
