@@ -110,14 +110,18 @@ static int parse_direction(struct json_object *dobj, struct dir_measure *dm, cha
 	}
 	double scale, v;
 	struct json_object *lat = lat_obj(dobj, "lat", &scale);
-	if (lat && get_num(lat, "mean", &v)) {
+	double n;
+	bool has_n = lat && get_num(lat, "N", &n);
+	/* N == 0: latency not measured (disable_lat); its mean of 0 is no number */
+	if (lat && get_num(lat, "mean", &v) && (!has_n || (n > 0 && n < 1e18))) {
 		dm->lat_mean_ns = v * scale;
-		double n;
-		dm->lat_n = get_num(lat, "N", &n) && n > 0 && n < 1e18 ? (uint64_t)n : dm->ios;
+		dm->lat_n = has_n ? (uint64_t)n : dm->ios;
 	} else {
 		dm->lat_mean_ns = NAN;
 	}
 	struct json_object *clat = lat_obj(dobj, "clat", &scale);
+	if (clat && get_num(clat, "N", &n) && n <= 0)
+		clat = NULL;	/* disable_clat: no percentiles, no bins */
 	struct json_object *pct = get(clat, "percentile");
 	for (int i = 0; i < 3; i++)
 		if (get_num(pct, pct_keys[i], &v))
@@ -178,7 +182,11 @@ static int ingest_job(struct json_object *job, struct json_object *global, const
 		}
 	}
 	if (!jm.dir[DIR_READ].present && !jm.dir[DIR_WRITE].present) {
-		diag_warn(d, "%s: job '%s' did no I/O; left out", path, name);
+		double trims = 0;
+		if (get_num(get(job, "trim"), "total_ios", &trims) && trims > 0)
+			diag_warn(d, "%s: job '%s' did only trims, which are not analyzed; left out", path, name);
+		else
+			diag_warn(d, "%s: job '%s' did no I/O; left out", path, name);
 		free_job(&jm);
 		return 0;
 	}

@@ -121,6 +121,8 @@ def load_result(path):
                 continue
             lat, lscale = lat_obj(d, "lat")
             clat, cscale = lat_obj(d, "clat")
+            if clat is not None and clat.get("N", 1) <= 0:
+                clat = None
             bins = {}
             for k, c in ((clat or {}).get("bins") or {}).items():
                 v = int(int(k) * cscale)
@@ -130,8 +132,9 @@ def load_result(path):
                 "ios": d["total_ios"],
                 "bw": d["bw_bytes"] / 1024.0 if "bw_bytes" in d else float(d["bw"]),
                 "iops": float(d["iops"]),
-                "lat_sum": lat["mean"] * lscale * lat.get("N", d["total_ios"]),
-                "lat_n": lat.get("N", d["total_ios"]),
+                "lat_sum": (lat["mean"] * lscale * lat.get("N", d["total_ios"])
+                            if lat and lat.get("N", 1) > 0 else math.nan),
+                "lat_n": lat.get("N", d["total_ios"]) if lat and lat.get("N", 1) > 0 else 0,
                 "bins": bins, "allbins": bool(bins), "entries": 1,
                 "pct": {m: pct[k] * cscale for m, (p, k) in PCTS.items() if k in pct},
             }
@@ -177,7 +180,9 @@ def join_engines(text, start, end, jobs):
 
 def metrics_of(job, i):
     d = job["dirs"][i]
-    out = {"bw_kib": d["bw"], "iops": d["iops"], "lat_mean_us": d["lat_sum"] / d["lat_n"] / 1000.0}
+    out = {"bw_kib": d["bw"], "iops": d["iops"]}
+    if d["lat_n"] and not math.isnan(d["lat_sum"]):
+        out["lat_mean_us"] = d["lat_sum"] / d["lat_n"] / 1000.0
     for m, (p, _) in PCTS.items():
         if d["allbins"]:
             out[m] = percentile(d["bins"], p) / 1000.0
