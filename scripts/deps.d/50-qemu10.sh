@@ -53,6 +53,7 @@ case $version in
 esac
 
 say "extracting QEMU $version from bookworm-backports into build/deps/qemu-10/"
+mkdir -p "$top/build/deps"
 work=$(mktemp -d "$top/build/deps/qemu-10.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 (cd "$work" && apt-get download -q -o APT::Sandbox::User=root \
