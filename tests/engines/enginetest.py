@@ -1,0 +1,295 @@
+# SPDX-License-Identifier: GPL-2.0-only
+"""Shared helpers for the engine tests: run the real installed fio with the
+cvmio engines from $CVMIO_BUILD/ioengines, parse its JSON and the
+cvmio-stats records, and check what a user would check.
+
+Run from the project root by tests/run.sh with CVMIO_BUILD (build or
+build/asan) and CVMIO_SAN (0/1).  With CVMIO_SAN=1 the engines are ASan/UBSan
+builds; fio itself is not, so the sanitizer runtimes are LD_PRELOADed into
+it, and any sanitizer report in fio's output fails the test.
+"""
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+
+BUILD = os.environ.get("CVMIO_BUILD", "build")
+SAN = os.environ.get("CVMIO_SAN", "0") == "1"
+FIO = os.environ.get("CVMIO_FIO", "/usr/bin/fio")
+ENGINES = ("cvmio-uring", "cvmio-aio")
+RECORD_PREFIX = "cvmio-stats: "
+
+# What a dying job, a sanitizer or a libc abort leave behind.  fio exits 0
+# even when a job process died on a signal, so output must be scanned.
+CRASH_SIGNS = re.compile(
+    r"AddressSanitizer|LeakSanitizer|UndefinedBehaviorSanitizer|runtime error:"
+    r"|Segmentation fault|core dumped|double free|stack smashing|Aborted"
+    r"|fio: pid=\d+, got signal|fio: pid=\d+, err="
+    r"|verify: bad|crc32c: verify failed|bad magic header")
+
+
+class TestFailure(Exception):
+    pass
+
+
+def fail(msg):
+    raise TestFailure(msg)
+
+
+def skip(reason):
+    print("skip: " + reason)
+    sys.exit(77)
+
+
+def main(body):
+    """Run body(tmpdir) and map the outcome to the runner's exit codes."""
+    tmp = tempfile.mkdtemp(prefix="cvmio-engtest-")
+    cleanups = []
+
+    def on_signal(signum, _frame):
+        raise TestFailure("interrupted by signal %d" % signum)
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    try:
+        body(tmp, cleanups)
+    except TestFailure as e:
+        print("FAIL: %s" % e)
+        sys.exit(1)
+    finally:
+        for fn in reversed(cleanups):
+            try:
+                fn()
+            except Exception as e:  # cleanup must go on
+                print("cleanup: %s" % e)
+        shutil.rmtree(tmp, ignore_errors=True)
+    print("ok")
+    sys.exit(0)
+
+
+def engine_path(name, sub=""):
+    path = os.path.abspath(os.path.join(BUILD, "ioengines", sub, name + ".so"))
+    if not os.path.exists(path):
+        fail("%s missing: build it first (make%s)" % (
+            path, " O=build/asan SAN=1" if SAN else ""))
+    return path
+
+
+def fio_env():
+    env = dict(os.environ)
+    if SAN:
+        libs = []
+        for lib in ("libasan.so", "libubsan.so"):
+            p = subprocess.run(["gcc", "-print-file-name=" + lib],
+                               capture_output=True, text=True).stdout.strip()
+            if not os.path.isabs(p) or not os.path.exists(p):
+                fail("sanitizer runtime %s not found (gcc -print-file-name)" % lib)
+            libs.append(p)
+        env["LD_PRELOAD"] = ":".join(libs)
+        # fio is uninstrumented: its own allocations are not ours to judge,
+        # but any report from our code must fail loudly.
+        env["ASAN_OPTIONS"] = ("detect_leaks=0:verify_asan_link_order=0:"
+                               "halt_on_error=1:abort_on_error=1:"
+                               "allocator_may_return_null=1")
+        env["UBSAN_OPTIONS"] = "print_stacktrace=1:halt_on_error=1"
+    return env
+
+
+class FioRun:
+    def __init__(self, rc, stdout, stderr, output):
+        self.rc, self.stdout, self.stderr, self.output = rc, stdout, stderr, output
+
+    def text(self):
+        return self.stdout + self.stderr + self.output
+
+
+def run_fio(args, tmp, expect_ok=True, output_format="json+", timeout=60):
+    """Run fio; the result file goes to --output (parsed later)."""
+    out = os.path.join(tmp, "fio-out.txt")
+    if os.path.exists(out):
+        os.unlink(out)
+    cmd = [FIO, "--output-format=" + output_format, "--output=" + out] + args
+    rc, stdout, stderr = run_group(cmd, timeout)
+    output = open(out).read() if os.path.exists(out) else ""
+    run = FioRun(rc, stdout, stderr, output)
+    crash = CRASH_SIGNS.search(run.text())
+    if crash:
+        fail("fio %s: crash sign %r in output:\n%s" % (
+            " ".join(args), crash.group(0), tail(run.text())))
+    if expect_ok and rc != 0:
+        fail("fio %s exited %d:\n%s" % (" ".join(args), rc,
+                                         tail(run.text())))
+    return run
+
+
+def run_group(cmd, timeout):
+    """Run cmd in its own process group; on timeout kill the whole group
+    (a hung fio job process ignores the SIGTERM its parent would send)."""
+    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                         text=True, env=fio_env(), start_new_session=True)
+    try:
+        stdout, stderr = p.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(p.pid, signal.SIGKILL)
+        stdout, stderr = p.communicate()
+        fail("%s hung for %d s (killed):\n%s" % (" ".join(cmd), timeout,
+                                                  tail(stdout + stderr)))
+    return p.returncode, stdout, stderr
+
+
+def tail(text, n=30):
+    return "\n".join(text.splitlines()[-n:])
+
+
+def parse_result(text):
+    """Split a fio result file into (cvmio-stats records, fio JSON)."""
+    records, json_start = [], None
+    lines = text.splitlines(keepends=True)
+    offset = 0
+    for line in lines:
+        if line.startswith(RECORD_PREFIX):
+            try:
+                records.append(json.loads(line[len(RECORD_PREFIX):]))
+            except ValueError as e:
+                fail("record is not one line of JSON (%s): %r" % (e, line))
+        elif json_start is None and line.rstrip("\n") == "{":
+            json_start = offset
+        offset += len(line)
+    if json_start is None:
+        fail("no fio JSON in output:\n" + tail(text))
+    try:
+        data, _ = json.JSONDecoder().raw_decode(text[json_start:])
+    except ValueError as e:
+        fail("fio JSON unreadable: %s" % e)
+    return records, data
+
+
+RECORD_KEYS = ("cvmio_stats", "engine", "job", "thread", "groupid", "rw", "bs",
+               "iodepth", "numjobs", "rwmixread", "ios", "ios_read",
+               "ios_write", "submit_calls", "submit_ns", "reap_calls",
+               "reap_ns", "syscalls", "batch_hist")
+
+
+def check_record_shape(rec, engine):
+    if tuple(rec.keys()) != RECORD_KEYS:
+        fail("record keys %s differ from doc/interfaces.md" % list(rec.keys()))
+    if rec["engine"] != engine or rec["cvmio_stats"] != 1:
+        fail("record names engine %r, expected %r" % (rec["engine"], engine))
+    if rec["ios"] != rec["ios_read"] + rec["ios_write"]:
+        fail("ios != ios_read + ios_write in %s" % rec)
+    if rec["syscalls"] != rec["submit_calls"] + rec["reap_calls"]:
+        fail("syscalls != submit_calls + reap_calls in %s" % rec)
+    hist = rec["batch_hist"]
+    if [b for b, _ in hist] != [1 << i for i in range(len(hist))]:
+        fail("batch_hist buckets are not powers of two: %s" % hist)
+    batched = sum(n for _, n in hist)
+    if batched > rec["submit_calls"]:
+        fail("batch_hist counts %d calls, more than submit_calls %d" % (
+            batched, rec["submit_calls"]))
+    # Each submit call moved at least its bucket's lower bound of I/Os.
+    if sum(b * n for b, n in hist) > rec["ios"] + rec["iodepth"] * rec["numjobs"]:
+        fail("batch_hist accounts for more I/Os than ios: %s" % rec)
+    # (SQPOLL rings may submit without any syscall, but never reap without.)
+    if rec["ios"] and rec["syscalls"] <= 0:
+        fail("I/Os but no syscalls accounted: %s" % rec)
+    if bool(rec["submit_calls"]) != bool(rec["submit_ns"]) or \
+            bool(rec["reap_calls"]) != bool(rec["reap_ns"]):
+        fail("calls and time disagree: %s" % rec)
+
+
+def check_jobs(records, data, engine, expect_records=True):
+    """error 0, bytes moved, and the records agree with fio's counts."""
+    # fio --client writes "client_stats" where plain fio writes "jobs".
+    jobs = [j for j in data.get("jobs", data.get("client_stats", []))
+            if j.get("jobname") != "All clients"]
+    if not jobs:
+        fail("fio JSON has no jobs")
+    fio_ios, fio_rd, fio_wr, threads = {}, {}, {}, {}
+    for job in jobs:
+        name = job["jobname"]
+        if job["error"] != 0:
+            fail("job %s: error %d" % (name, job["error"]))
+        moved = job["read"]["io_bytes"] + job["write"]["io_bytes"]
+        if moved <= 0:
+            fail("job %s moved no bytes" % name)
+        fio_rd[name] = fio_rd.get(name, 0) + job["read"]["total_ios"]
+        fio_wr[name] = fio_wr.get(name, 0) + job["write"]["total_ios"]
+        fio_ios[name] = fio_rd[name] + fio_wr[name]
+        numjobs = int(job.get("job options", {}).get("numjobs",
+                      data.get("global options", {}).get("numjobs", "1")))
+        threads[name] = numjobs
+    if not expect_records:
+        if records:
+            fail("cvmio_stats=0 but records were printed: %s" % records[0])
+        return
+    rec_ios, rec_rd, rec_wr, rec_n = {}, {}, {}, {}
+    for rec in records:
+        check_record_shape(rec, engine)
+        name = rec["job"]
+        rec_ios[name] = rec_ios.get(name, 0) + rec["ios"]
+        rec_rd[name] = rec_rd.get(name, 0) + rec["ios_read"]
+        rec_wr[name] = rec_wr.get(name, 0) + rec["ios_write"]
+        rec_n[name] = rec_n.get(name, 0) + 1
+    for name in fio_ios:
+        if name not in rec_ios:
+            fail("no cvmio-stats record for job %s" % name)
+        if rec_n[name] != threads[name]:
+            fail("job %s: %d records for numjobs=%d" % (name, rec_n[name], threads[name]))
+        if (rec_ios[name], rec_rd[name], rec_wr[name]) != (
+                fio_ios[name], fio_rd[name], fio_wr[name]):
+            fail("job %s: records count ios %d (r %d w %d), fio %d (r %d w %d)" % (
+                name, rec_ios[name], rec_rd[name], rec_wr[name],
+                fio_ios[name], fio_rd[name], fio_wr[name]))
+
+
+def make_file(tmp, name="target", size_mb=32):
+    path = os.path.join(tmp, name)
+    with open(path, "wb") as f:
+        f.truncate(size_mb << 20)
+    return path
+
+
+def loop_device(tmp, cleanups, size_mb=32):
+    """A loop device over a fresh file with direct I/O on, or skip."""
+    if shutil.which("losetup") is None:
+        skip("losetup not installed")
+    backing = make_file(tmp, "loop-backing", size_mb)
+    p = subprocess.run(["losetup", "--find", "--show", "--direct-io=on", backing],
+                       capture_output=True, text=True)
+    if p.returncode != 0:
+        skip("losetup --direct-io=on not allowed here: %s" % p.stderr.strip())
+    dev = p.stdout.strip()
+    cleanups.append(lambda: subprocess.run(["losetup", "-d", dev], check=False))
+    return dev
+
+
+# The workloads every engine runs on every target.
+def workloads(target, size="16M", runtime="1"):
+    timed = ["--time_based", "--runtime=" + runtime]
+    common = ["--filename=" + target, "--size=" + size, "--direct=1"]
+    return [
+        ("randread", common + timed + ["--rw=randread", "--bs=4k", "--iodepth=16"]),
+        ("randwrite", common + timed + ["--rw=randwrite", "--bs=4k", "--iodepth=16",
+                                        "--ramp_time=300ms"]),
+        ("sequential", common + timed + ["--rw=read", "--bs=128k", "--iodepth=8",
+                                         "--numjobs=2", "--group_reporting"]),
+        ("randrw-verify", common + ["--rw=randrw", "--rwmixread=50", "--bs=4k",
+                                    "--iodepth=8", "--verify=crc32c",
+                                    "--do_verify=1", "--size=4M"]),
+    ]
+
+
+def run_workloads(tmp, target):
+    """Each engine x each workload: error 0, bytes, verify, records."""
+    for engine in ENGINES:
+        so = engine_path(engine)
+        for name, args in workloads(target):
+            run = run_fio(["--name=" + name, "--ioengine=external:" + so] + args, tmp)
+            records, data = parse_result(run.output)
+            check_jobs(records, data, engine)
+            print("%-12s %-14s ok (%d records, ios %d)" % (
+                engine, name, len(records), sum(r["ios"] for r in records)))
