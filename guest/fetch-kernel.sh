@@ -22,13 +22,13 @@ if [ -z "$pkg" ]; then
 	[ -n "$pkg" ] || die "cannot resolve linux-image-amd64's kernel package (apt-cache depends); set CVMIO_GUEST_KPKG"
 fi
 
-deb=$(ls "$out/deb/${pkg}_"*.deb 2>/dev/null | head -n1 || true)
+deb=$(find "$out/deb" -maxdepth 1 -name "${pkg}_*.deb" | head -n1)
 if [ -z "$deb" ]; then
 	echo "guest: downloading $pkg"
 	# _apt cannot write to build/; download as the caller into the folder.
 	(cd "$out/deb" && apt-get download -q "$pkg" 2>&1 | grep -v '^W: Download is performed unsandboxed' >&2) ||
 		die "apt-get download $pkg failed"
-	deb=$(ls "$out/deb/${pkg}_"*.deb 2>/dev/null | head -n1 || true)
+	deb=$(find "$out/deb" -maxdepth 1 -name "${pkg}_*.deb" | head -n1)
 	[ -n "$deb" ] || die "apt-get download $pkg left no .deb in $out/deb"
 fi
 
