@@ -212,6 +212,7 @@ enum verification { VERIFY_NONE, VERIFY_YES, VERIFY_NO };
 struct manifest_info {
 	enum verification state;
 	char reason[256];
+	char mode[64];		/* the manifest's "mode" ("" when absent) */
 };
 
 /*

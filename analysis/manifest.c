@@ -34,6 +34,9 @@ static int read_manifest(const char *path, const char *backend, struct manifest_
 	info->reason[0] = '\0';
 	if (json_object_object_get_ex(m, "verification", &v) && json_object_is_type(v, json_type_string))
 		snprintf(info->reason, sizeof(info->reason), "%s", json_object_get_string(v));
+	info->mode[0] = '\0';
+	if (json_object_object_get_ex(m, "mode", &v) && json_object_is_type(v, json_type_string))
+		snprintf(info->mode, sizeof(info->mode), "%s", json_object_get_string(v));
 	if (json_object_object_get_ex(m, "backend", &v) && json_object_is_type(v, json_type_string) &&
 	    strcmp(json_object_get_string(v), backend)) {
 		/* results filed under the wrong backend would be compared with the wrong peers */
@@ -54,6 +57,7 @@ int manifest_for(const char *dir, const char *stop_dir, const char *condition, c
 	(void)condition;
 	info->state = VERIFY_NONE;
 	info->reason[0] = '\0';
+	info->mode[0] = '\0';
 	found_path[0] = '\0';
 	char cur[4096];
 	if (snprintf(cur, sizeof(cur), "%s", dir) >= (int)sizeof(cur)) {

@@ -26,6 +26,7 @@ struct walk_ctx {
 	struct walk_counts *wc;
 	unsigned backend_files;
 	int rc;
+	char last_mode_warned[4200];	/* one warning per manifest, not per folder below it */
 };
 
 static bool ends_with(const char *s, const char *suffix)
@@ -83,6 +84,11 @@ static void walk_dir(struct walk_ctx *c, const char *dir, int depth)
 		manifest_ok = false;
 	}
 	bool refused = manifest_ok && mi.state == VERIFY_NO && !c->wo->allow_unverified;
+	/* a renamed condition folder is fine, but say so: the manifest knows the mode */
+	if (manifest_ok && mi.mode[0] && strcmp(mi.mode, c->cond) && strcmp(mpath, c->last_mode_warned)) {
+		diag_warn(c->d, "%s: mode '%s' analyzed as condition '%s'", mpath, mi.mode, c->cond);
+		snprintf(c->last_mode_warned, sizeof(c->last_mode_warned), "%s", mpath);
+	}
 	unsigned refused_files = 0;
 	for (int i = 0; i < n; i++) {
 		const char *name = ents[i]->d_name;
