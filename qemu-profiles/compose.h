@@ -22,16 +22,17 @@ struct qemu_request {
 	const char *backend;     /* virtio-blk, virtio-blk-iothread, virtio-scsi, virtio-scsi-iothread, nvme */
 	const char *disk;        /* path of the backing file/device (unused for null) */
 	const char *backing;     /* file, device, null, or blkdebug:CONFIG (file backing wrapped in blkdebug) */
-	const char *aio;         /* native, io_uring, threads; NULL = profile default */
-	int queues;              /* 0 = profile default */
-	int smp;                 /* 0 = default */
-	const char *mem;         /* NULL = default, e.g. "1G" */
+	const char *aio;         /* native, io_uring, threads; NULL = backend profile's aio (native) */
+	int queues;              /* 0 = smp */
+	int smp;                 /* 0 = 2 */
+	const char *mem;         /* NULL = "1G" */
 	const char *kernel, *initrd, *append; /* direct boot (append gets mode's extras, e.g. swiotlb=force) */
 	const char *image;       /* or a bootable disk image with its own kernel */
-	const char *firmware;    /* OVMF for sev* modes; NULL = installed default */
-	const char *accel;       /* kvm or tcg; NULL = kvm when /dev/kvm is usable, else tcg */
-	const char *qemu;        /* QEMU binary; NULL = the toolkit's default */
-	const char *profiles_dir;/* NULL = built-in search path */
+	const char *firmware;    /* -bios; NULL = the mode profile's (OVMF for sev*), else QEMU's BIOS */
+	const char *accel;       /* kvm or tcg; NULL = the mode's (kvm for sev*), else kvm when KVM
+				    really runs a vCPU and the CPU has vmx/svm, else tcg */
+	const char *qemu;        /* QEMU binary; NULL = $CVMIO_QEMU, else qemu-system-x86_64 on PATH */
+	const char *profiles_dir;/* NULL = $CVMIO_PROFILES, source tree, PREFIX/share/cvmio/qemu-profiles */
 	struct qemu_fwd fwds[QEMU_MAX_FWDS]; /* user-net host forwards (hostfwd=tcp:127.0.0.1:H-:G) */
 	int n_fwds;
 	const char *console;     /* serial console to this file; NULL = stdio */
