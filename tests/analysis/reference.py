@@ -306,11 +306,19 @@ def mann_whitney(a, b):
     return min(1.0, math.erfc(z / math.sqrt(2.0)))
 
 
+PHASES = {"load": 0.0}
+
+
 def rows(top, baseline, compares):
+    import time
+    t0 = time.process_time()
     base = load_condition(top, baseline)
+    PHASES["load"] += time.process_time() - t0
     out = []
     for cond in compares:
+        t0 = time.process_time()
         comp = load_condition(top, cond)
+        PHASES["load"] += time.process_time() - t0
         for key in sorted(base, key=lambda k: (k[0], k[1][0], k[1][1], k[1][2], k[1][3], k[1][4],
                                                -1 if k[1][5] is None else k[1][5], k[1][6], k[2])):
             if key not in comp:
@@ -343,8 +351,13 @@ def main(argv):
             "compare", "ratio", "ci_low", "ci_high", "n_baseline", "n_compare", "p_value", "ioengine",
             "baseline_condition", "compare_condition"]
     w.writerow(cols)
+    import time
     for r in rows(top, baseline, compares):
         w.writerow(["" if r[c] is None else r[c] for c in cols])
+    if os.environ.get("CVMIO_REF_PHASES"):
+        # for the benchmark: how the CPU time splits between reading files and statistics
+        sys.stderr.write("reference phases: load+aggregate %.3f s CPU, total %.3f s CPU\n"
+                         % (PHASES["load"], time.process_time()))
 
 
 if __name__ == "__main__":
