@@ -19,6 +19,19 @@ import tempfile
 
 BUILD = os.environ.get("CVMIO_BUILD", "build")
 SAN = os.environ.get("CVMIO_SAN", "0") == "1"
+
+
+def _built_with_asan():
+    """An engine built with SAN=1 cannot load without the preload, whatever
+    CVMIO_SAN says; look at the build itself."""
+    try:
+        with open(os.path.join(BUILD, "ioengines", "cvmio-aio.so"), "rb") as f:
+            return b"__asan_init" in f.read()
+    except OSError:
+        return False
+
+
+SAN = SAN or _built_with_asan()
 FIO = os.environ.get("CVMIO_FIO", "/usr/bin/fio")
 ENGINES = ("cvmio-uring", "cvmio-aio")
 RECORD_PREFIX = "cvmio-stats: "
