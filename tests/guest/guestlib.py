@@ -13,6 +13,7 @@ import json
 import os
 import re
 import shlex
+import shutil
 import signal
 import socket
 import subprocess
@@ -44,6 +45,7 @@ GUEST_DISK = {
 NVME_CHAR = "/dev/ng0n1"
 
 BOOT_LIMIT = float(os.environ.get("CVMIO_GUEST_BOOT_LIMIT", "90"))
+ACCEL = os.environ.get("CVMIO_GUEST_ACCEL")  # kvm / tcg; unset = cvmio qemu decides
 
 _live = set()
 _live_lock = threading.Lock()
@@ -79,12 +81,13 @@ class GuestError(Exception):
 class Guest:
     """One appliance boot.  Use as a context manager; stop() is idempotent."""
 
-    def __init__(self, mode, backend, backing="null", disk=None, limit=180,
+    def __init__(self, mode, backend, backing="null", disk=None, limit=300,
                  smp=1, mem="512M", workdir=None, name=None, extra_args=()):
         self.mode, self.backend, self.backing, self.disk = mode, backend, backing, disk
         self.limit, self.smp, self.mem = limit, smp, mem
         self.extra_args = list(extra_args)
         self.name = name or f"{mode}-{backend}-{backing.split(':')[0]}"
+        self.own_dir = workdir is None  # removed at stop() when we made it
         self.dir = workdir or tempfile.mkdtemp(prefix=f"cvmio-{self.name}-")
         self.console = os.path.join(self.dir, "console.log")
         self.qmp = os.path.join(self.dir, "qmp.sock")
@@ -101,10 +104,12 @@ class Guest:
         cmd = [CVMIO, "qemu", "--cvm", self.mode, "--backend", self.backend,
                "--backing", self.backing,
                "--kernel", KERNEL, "--initrd", INITRD, "--append", append,
-               "--smp", str(self.smp), "--mem", self.mem, "--accel", "tcg",
+               "--smp", str(self.smp), "--mem", self.mem,
                "--fwd", f"{self.port}:8765", "--fwd", f"{self.checkport}:8766",
                "--console", self.console, "--qmp", self.qmp,
                "--pidfile", self.pidfile, "--print"] + self.extra_args
+        if ACCEL:  # else the composer's choice: KVM when usable, TCG otherwise
+            cmd[cmd.index("--print"):cmd.index("--print")] = ["--accel", ACCEL]
         if self.disk:
             cmd[cmd.index("--backing"):cmd.index("--backing")] = ["--disk", self.disk]
         r = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
@@ -209,6 +214,8 @@ class Guest:
                 self.proc.wait(10)
         with _live_lock:
             _live.discard(self)
+        if self.own_dir:
+            shutil.rmtree(self.dir, ignore_errors=True)
 
     def __enter__(self):
         return self.start()
