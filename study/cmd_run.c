@@ -432,6 +432,16 @@ static enum fio_outcome run_one(struct runner *r, struct condition *c, const str
 			.tick = progress_tick, .tick_ctx = r,
 		};
 		out = fio_run(&j, reason, sizeof(reason), &seconds);
+		if (out == FIO_FAILED && c->n_guests) {
+			/* fio loses its server when the guest dies: say so */
+			char why[600];
+			if (!cond_alive(c, why, sizeof(why))) {
+				size_t n = strlen(why);
+				snprintf(why + n, sizeof(why) - n, " (%.300s)", reason);
+				snprintf(reason, sizeof(reason), "%s", why);
+				out = FIO_TARGET_DIED;
+			}
+		}
 		for (int i = 0; env[i]; i++)
 			free(env[i]);
 		r->fio_seconds += seconds;

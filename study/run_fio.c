@@ -34,10 +34,13 @@ static void log_reason(const char *log, char *buf, size_t len)
 {
 	char *text = read_file(log), *best = NULL, *last = NULL;
 
-	if (!text)
+	if (!text || !*text) {
+		free(text);
 		return;
+	}
 	for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
-		if (!*line || !strncmp(line, "cvmio-stats: ", 13))
+		/* skip the accounting records and the JSON document itself */
+		if (!*line || !strncmp(line, "cvmio-stats: ", 13) || strchr(" \t{}[]\"", *line))
 			continue;
 		last = line;
 		if (strcasestr(line, "err") || strcasestr(line, "fail") || strcasestr(line, "unable"))
@@ -45,8 +48,6 @@ static void log_reason(const char *log, char *buf, size_t len)
 	}
 	if (best || last)
 		snprintf(buf + strlen(buf), len - strlen(buf), ": %.300s", best ? best : last);
-	else
-		snprintf(buf + strlen(buf), len - strlen(buf), " (and printed nothing)");
 	free(text);
 }
 
@@ -210,7 +211,13 @@ enum fio_outcome fio_run(const struct fio_job *j, char *reason, size_t len, doub
 	if (!WIFEXITED(status) || WEXITSTATUS(status)) {
 		snprintf(reason, len, "fio ");
 		proc_describe(status, reason + strlen(reason), len - strlen(reason));
+		size_t before = strlen(reason);
+		/* with --output, fio's own messages go to the output file */
 		log_reason(j->log, reason, len);
+		if (strlen(reason) == before)
+			log_reason(j->output, reason, len);
+		if (strlen(reason) == before)
+			snprintf(reason + before, len - before, " (and printed nothing)");
 		return FIO_FAILED;
 	}
 	if (fio_output_ok(j->output, reason, len))
