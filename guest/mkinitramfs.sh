@@ -20,8 +20,10 @@ rel=$(cat "$g/kernel-release")
 kmods="$g/kroot/lib/modules/$rel"
 [ -f "$kmods/modules.dep" ] || die "$kmods/modules.dep missing (run fetch-kernel.sh)"
 busybox=$(command -v busybox) || die "busybox not found (Debian package busybox-static)"
-file -L "$busybox" 2>/dev/null | grep -q 'statically linked' ||
+# ldd fails on a static executable; a dynamic busybox would need its libc.
+if ldd "$busybox" >/dev/null 2>&1; then
 	die "$busybox is not static (install busybox-static)"
+fi
 [ -x "$fio" ] || die "no guest fio at $fio"
 
 root="$g/root"
