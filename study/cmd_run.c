@@ -222,7 +222,7 @@ static int cond_start(struct runner *r, struct condition *c)
 		}
 	}
 	note(r, "booting %s/%s (%d guest%s, boot %d)", s->modes.v[c->mode], s->backends.v[c->backend],
-	     c->n_guests, c->n_guests > 1 ? "s" : "", c->boots);
+	     c->n_guests, c->n_guests > 1 ? "s" : "", k);
 	return 0;
 }
 
