@@ -396,7 +396,7 @@ static enum fio_outcome run_one(struct runner *r, struct condition *c, const str
 	const char *engine = s->engines.v[it->engine], *backend = s->backends.v[it->backend];
 	char dir[PATH_MAX], result[PATH_MAX + 32], failed[PATH_MAX + 32], tmp[PATH_MAX + 48],
 	     log[PATH_MAX + 48], rel[1024], reason[1024], engine_value[300];
-	char *env[8] = { 0 };
+	char *env[9] = { 0 };
 	double seconds = 0;
 	enum fio_outcome out;
 
@@ -420,7 +420,8 @@ static enum fio_outcome run_one(struct runner *r, struct condition *c, const str
 		    asprintf(&env[2], "RUNTIME=%d", s->runtime) < 0 ||
 		    asprintf(&env[3], "RAMP=%d", s->ramp) < 0 ||
 		    asprintf(&env[4], "CVMIO_MODE=%s", s->modes.v[it->mode]) < 0 ||
-		    asprintf(&env[5], "CVMIO_BACKEND=%s", backend) < 0)
+		    asprintf(&env[5], "CVMIO_BACKEND=%s", backend) < 0 ||
+		    asprintf(&env[6], "SIZE=%s", s->size) < 0)
 			abort();
 		unlink(log);
 		struct fio_job j = {

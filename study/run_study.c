@@ -11,6 +11,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -414,6 +415,14 @@ static int study_key(struct parse_ctx *c, const char *name, const char *value)
 		return parse_int(c, name, value, 1, 64, &s->concurrency);
 	if (!strcmp(name, "hosts"))
 		return set_hosts(c, value);
+	if (!strcmp(name, "size")) {
+		char *end;
+		double v = strtod(value, &end);
+		if (end == value || v <= 0 || (*end && strcmp(end, "%") && !strchr("kKmMgGtT", *end)) ||
+		    (*end && *end != '%' && end[1] && strcasecmp(end + 1, "ib") && strcasecmp(end + 1, "b")))
+			return fail(c, "size=%s: expected fio's size, e.g. 1g, 512m or 100%%", value);
+		return set_str(&s->size, value);
+	}
 	if (!strcmp(name, "target"))
 		return value[0] == '/' ? set_str(&s->target, value)
 			: fail(c, "target=%s: expected an absolute device path in the guest", value);
@@ -528,6 +537,7 @@ static void set_defaults(struct study *s, const char *path)
 	s->path = strdup(path);
 	s->name = stem_of(path);
 	s->backing = strdup("null");
+	s->size = strdup("100%");
 	s->repetitions = 3;
 	s->runtime = 10;
 	s->ramp = 0;
@@ -569,7 +579,7 @@ int study_load(const char *path, struct study *s, char *err, size_t errlen)
 
 void study_free(struct study *s)
 {
-	char **strs[] = { &s->path, &s->name, &s->backing, &s->backing_path, &s->target, &s->appliance,
+	char **strs[] = { &s->path, &s->name, &s->backing, &s->backing_path, &s->target, &s->size, &s->appliance,
 			  &s->kernel, &s->initrd, &s->image, &s->append, &s->firmware, &s->accel, &s->qemu,
 			  &s->aio, &s->mem, &s->vcpu_pin, &s->iothread_pin };
 

@@ -33,6 +33,7 @@ struct study {
 	int boot_timeout;      /* seconds until the fio server is ready */
 	int concurrency;       /* identical guests per (mode, backend) */
 	char *target;          /* override of the guest's device path (TARGET) */
+	char *size;            /* region of TARGET the jobs use (SIZE), default 100% */
 	/* [guest] */
 	char *appliance, *kernel, *initrd, *image, *append, *firmware, *accel, *qemu, *aio, *mem;
 	int smp, queues;

@@ -96,12 +96,13 @@ static void test_full_file(void **state)
 	(void)state;
 	snprintf(text, sizeof(text),
 		 "; a comment\n%s"
-		 "name = mystudy\nrepetitions = 5\nruntime = 7\nramp = 2\ntimeout = 99\n"
+		 "name = mystudy\nsize = 512m\nrepetitions = 5\nruntime = 7\nramp = 2\ntimeout = 99\n"
 		 "backing = file:%s/a.fio\nconcurrency = 1\n"
 		 "[guest]\nsmp = 2\nmem = 768M\nvcpu_pin = 0-1\niothread_pin = 1\naccel = tcg\n"
 		 "append = quiet\n", base, dir);
 	assert_int_equal(load(text, &s, err, sizeof(err)), 0);
 	assert_string_equal(s.name, "mystudy");
+	assert_string_equal(s.size, "512m");
 	assert_int_equal(s.modes.n, 2);
 	assert_string_equal(s.modes.v[1], "bounce");
 	assert_int_equal(s.backends.n, 2);
@@ -135,6 +136,7 @@ static void test_defaults(void **state)
 	assert_string_equal(s.backing, "null");
 	assert_int_equal(s.repetitions, 3);
 	assert_int_equal(s.concurrency, 1);
+	assert_string_equal(s.size, "100%");
 	assert_null(s.backing_path);
 	study_free(&s);
 	char text[1024];
@@ -176,6 +178,8 @@ static void test_errors_name_the_line(void **state)
 	expect_error("[study]\nmodes = plain plain\n", 2, "listed twice");
 	expect_error("[guest]\nvcpu_pin = 0-x\n", 2, "vcpu_pin=0-x");
 	expect_error("[guest]\nmem = lots\n", 2, "mem=lots");
+	expect_error("[study]\nsize = huge\n", 2, "size=huge");
+	expect_error("[study]\nsize = 1x\n", 2, "size=1x");
 	expect_error("[study]\nhosts = nohostport\n", 2, "hosts");
 	expect_error("[study]\nmodes = plain\nthis is not ini\n", 3, "not a [section]");
 }
