@@ -74,6 +74,8 @@ int aggregate_add(struct file_result *fr, struct job_measure *jm)
 		for (int d = 0; d < DIR_COUNT; d++)
 			merge_direction(&have->dir[d], &jm->dir[d]);
 		have->clones += jm->clones;
+		if (have->groupid != jm->groupid)
+			have->mixed_groups = true;
 		return 0;
 	}
 	if (fr->njobs == fr->cap) {
@@ -143,6 +145,11 @@ static void join_engines(struct file_result *fr, const char *path, struct diag *
 void aggregate_finish(struct file_result *fr, const char *path, struct diag *d)
 {
 	join_engines(fr, path, d);
+	for (size_t i = 0; i < fr->njobs; i++)
+		if (fr->jobs[i].mixed_groups)
+			/* clones run side by side in one group; different groups usually ran one after another */
+			diag_warn(d, "%s: entries of rw=%s bs=%llu iodepth=%u in different reporting groups (stonewall phases?) were summed as one measurement",
+				  path, fr->jobs[i].sig.rw, (unsigned long long)fr->jobs[i].sig.bs[0], fr->jobs[i].sig.iodepth);
 	for (size_t i = 0; i < fr->njobs; i++)
 		for (int dir = 0; dir < DIR_COUNT; dir++) {
 			const struct dir_measure *dm = &fr->jobs[i].dir[dir];

@@ -119,6 +119,8 @@ struct dir_measure {
 struct job_measure {
 	struct signature sig;
 	unsigned clones;
+	int64_t groupid;		/* fio's reporting group of the first entry */
+	bool mixed_groups;		/* entries came from different groups (stonewall phases?) */
 	struct dir_measure dir[DIR_COUNT];
 	/* engine accounting (cvmio-stats), summed over the signature's threads */
 	bool has_engine;

@@ -191,6 +191,8 @@ static int ingest_job(struct json_object *job, struct json_object *global, const
 		return 0;
 	}
 	jm.clones = 1;
+	double gid = 0;
+	jm.groupid = get_num(job, "groupid", &gid) && gid >= 0 && gid < 1e9 ? (int64_t)gid : 0;
 	if (aggregate_add(fr, &jm)) {
 		free_job(&jm);
 		snprintf(err, errlen, "out of memory");
