@@ -272,6 +272,19 @@ static void cond_verify(struct runner *r, struct condition *c, char **after)
 		}
 		snprintf(why, sizeof(why), "%.250s%s", one, after && after[i] ? " (checked after I/O)" : " (checked at boot)");
 	}
+	/* results of earlier boots (reboots, earlier invocations) count too */
+	json_object *prev, *v, *reason;
+	if (ok && json_object_object_get_ex(c->manifest, "previous_boots", &prev))
+		for (size_t i = 0; i < json_object_array_length(prev); i++) {
+			json_object *b = json_object_array_get_idx(prev, i);
+			if (json_object_object_get_ex(b, "verified", &v) && !json_object_get_boolean(v)) {
+				ok = 0;
+				json_object_object_get_ex(b, "verification", &reason);
+				snprintf(why, sizeof(why), "earlier boot %zu: %.250s", i + 1,
+					 reason ? json_object_get_string(reason) : "not verified");
+				break;
+			}
+		}
 	manifest_set_verified(c->manifest, ok, why);
 }
 
