@@ -107,6 +107,17 @@ static int laio_init(struct thread_data *td)
 	return 0;
 }
 
+/* Our per-io_u arrays are indexed by io_u->index, sized by iodepth. */
+static int laio_post_init(struct thread_data *td)
+{
+	if (td->io_u_all.nr > td->o.iodepth) {
+		log_err("%s: fio made %u io_units for iodepth %u\n", ENGINE_NAME,
+			td->io_u_all.nr, td->o.iodepth);
+		return 1;
+	}
+	return 0;
+}
+
 /* fsync/fdatasync and trim run synchronously once nothing is in flight. */
 static enum fio_q_status laio_queue_sync(struct thread_data *td, struct laio_data *ad,
 					struct io_u *io_u)
@@ -158,9 +169,9 @@ static int laio_commit(struct thread_data *td)
 		if (ret > 0) {
 			io_u_mark_submit(td, (unsigned int)ret);
 			done += (unsigned int)ret;
-		} else if (ret == -EINTR || ret == 0) {
+		} else if (ret == -EINTR) {
 			continue;
-		} else if (ret == -EAGAIN) {
+		} else if (ret == -EAGAIN || ret == 0) {
 			/* Kernel queue full: keep the rest; getevents() retries. */
 			break;
 		} else {
@@ -269,6 +280,7 @@ struct ioengine_ops ioengine = {
 	.version		= FIO_IOOPS_VERSION,
 	.flags			= FIO_ASYNCIO_SYNC_TRIM,
 	.init			= laio_init,
+	.post_init		= laio_post_init,
 	.queue			= laio_queue,
 	.commit			= laio_commit,
 	.getevents		= laio_getevents,

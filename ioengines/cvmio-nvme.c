@@ -324,8 +324,7 @@ static enum fio_q_status nvme_queue(struct thread_data *td, struct io_u *io_u)
 		io_u->error = EOPNOTSUPP;
 		return FIO_Q_COMPLETED;
 	}
-	if (nvme_opcode(io_u->ddir) == nvme_cmd_read && ddir_rw(io_u->ddir) &&
-	    io_u->xfer_buflen >> ns->lba_shift > 65536) {
+	if (ddir_rw(io_u->ddir) && io_u->xfer_buflen >> ns->lba_shift > 65536) {
 		io_u->error = EINVAL;	/* NLB is 16 bits */
 		return FIO_Q_COMPLETED;
 	}
@@ -360,10 +359,12 @@ static int nvme_commit(struct thread_data *td)
 			nd->pending -= (unsigned int)ret;
 			continue;
 		}
-		if (ret == -EINTR || ret == 0)
+		if (ret == -EINTR)
 			continue;
-		if (ret == -EAGAIN || ret == -EBUSY) {
-			ret = cvmio_ring_wait(&nd->ring, 1, &nd->stats);
+		if (ret == -EAGAIN || ret == -EBUSY || ret == 0) {
+			/* Wait for one only if something is in flight. */
+			ret = cvmio_ring_wait(&nd->ring, td->io_u_in_flight ? 1 : 0,
+					      &nd->stats);
 			if (ret >= 0 || ret == -EINTR)
 				continue;
 		}

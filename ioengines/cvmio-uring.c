@@ -202,6 +202,11 @@ static int uring_post_init(struct thread_data *td)
 	int ret;
 	unsigned int i;
 
+	if (td->io_u_all.nr > td->o.iodepth) {
+		log_err("%s: fio made %u io_units for iodepth %u\n", ENGINE_NAME,
+			td->io_u_all.nr, td->o.iodepth);
+		return 1;
+	}
 	io_u_qiter(&td->io_u_all, io_u, i) {
 		ud->iovecs[io_u->index].iov_base = io_u->buf;
 		ud->iovecs[io_u->index].iov_len = td_max_bs(td);
@@ -328,11 +333,13 @@ static int uring_commit(struct thread_data *td)
 			ud->pending -= (unsigned int)ret;
 			continue;
 		}
-		if (ret == -EINTR || ret == 0)
+		if (ret == -EINTR)
 			continue;
-		if (ret == -EAGAIN || ret == -EBUSY) {
+		if (ret == -EAGAIN || ret == -EBUSY || ret == 0) {
 			/* Completion side is full: make room, then retry. */
-			ret = cvmio_ring_wait(&ud->ring, 1, &ud->stats);
+			/* Wait for one only if something is in flight. */
+			ret = cvmio_ring_wait(&ud->ring, td->io_u_in_flight ? 1 : 0,
+					      &ud->stats);
 			if (ret >= 0 || ret == -EINTR)
 				continue;
 		}

@@ -52,10 +52,11 @@ int cvmio_ring_submit(struct io_uring *ring, unsigned int nr,
 	int ret = io_uring_submit(ring);
 
 	/*
-	 * With SQPOLL liburing returns every SQE the poller has not consumed
-	 * yet, which can include earlier batches: ours are all handed over.
+	 * With SQPOLL liburing returns how many SQEs the poller has not
+	 * consumed yet (earlier batches included, or 0 if it was quick): once
+	 * the tail is published, all of ours are handed over.
 	 */
-	if (ret > 0 && (unsigned int)ret > nr)
+	if (ret >= 0 && (ring->flags & IORING_SETUP_SQPOLL))
 		ret = (int)nr;
 	if (enters)
 		cvmio_submit_done(stats, start, ret > 0 ? (unsigned int)ret : 0);

@@ -41,7 +41,7 @@ RECORD_PREFIX = "cvmio-stats: "
 CRASH_SIGNS = re.compile(
     r"AddressSanitizer|LeakSanitizer|UndefinedBehaviorSanitizer|runtime error:"
     r"|Segmentation fault|core dumped|double free|stack smashing|Aborted"
-    r"|fio: pid=\d+, got signal|fio: pid=\d+, err="
+    r"|fio: pid=\d+, got signal"
     r"|verify: bad|crc32c: verify failed|bad magic header")
 
 
