@@ -27,7 +27,22 @@ struct walk_ctx {
 	unsigned backend_files;
 	int rc;
 	char last_mode_warned[4200];	/* one warning per manifest, not per folder below it */
+	char last_manifest_err[4400];	/* the same for a bad manifest */
+	char refused_path[4200];	/* the manifest refusing results, reported once ... */
+	char refused_reason[256];
+	unsigned refused_files;		/* ... with the count of results it refused */
 };
+
+static void flush_refused(struct walk_ctx *c)
+{
+	if (!c->refused_files)
+		return;
+	fprintf(stderr, "cvmio analyze: %s says the guest was not verified (%s); its %u result(s) are refused (use --allow-unverified to analyze them anyway)\n",
+		c->refused_path, c->refused_reason[0] ? c->refused_reason : "no reason given", c->refused_files);
+	c->rc = CVMIO_EXIT_INPUT;
+	c->refused_files = 0;
+	c->refused_path[0] = '\0';
+}
 
 static bool ends_with(const char *s, const char *suffix)
 {
@@ -80,7 +95,10 @@ static void walk_dir(struct walk_ctx *c, const char *dir, int depth)
 	bool manifest_ok = true;
 	if (manifest_for(dir, c->backend_dir, c->cond, c->backend, mpath, sizeof(mpath), &mi, err,
 			 sizeof(err))) {
-		input_error(c, "%s%s", err, "");
+		if (strcmp(err, c->last_manifest_err))
+			input_error(c, "%s%s", err, "");
+		snprintf(c->last_manifest_err, sizeof(c->last_manifest_err), "%s", err);
+		c->rc = CVMIO_EXIT_INPUT;
 		manifest_ok = false;
 	}
 	bool refused = manifest_ok && mi.state == VERIFY_NO && !c->wo->allow_unverified;
@@ -112,9 +130,12 @@ static void walk_dir(struct walk_ctx *c, const char *dir, int depth)
 		}
 	}
 	if (refused_files) {
-		fprintf(stderr, "cvmio analyze: %s says the guest was not verified (%s); its %u result(s) are refused (use --allow-unverified to analyze them anyway)\n",
-			mpath, mi.reason[0] ? mi.reason : "no reason given", refused_files);
-		c->rc = CVMIO_EXIT_INPUT;
+		if (strcmp(c->refused_path, mpath)) {
+			flush_refused(c);
+			snprintf(c->refused_path, sizeof(c->refused_path), "%s", mpath);
+			snprintf(c->refused_reason, sizeof(c->refused_reason), "%s", mi.reason);
+		}
+		c->refused_files += refused_files;
 	}
 	for (int i = 0; i < n; i++)
 		free(ents[i]);
@@ -149,6 +170,7 @@ int walk_condition(const char *dir, const char *cond, struct store *st, const st
 			c.backend_files = 0;
 			wc->backends++;
 			walk_dir(&c, bdir, 0);
+			flush_refused(&c);
 			if (!c.backend_files && !c.rc)
 				diag_warn(d, "%s: backend folder holds no usable fio result", bdir);
 		}
