@@ -60,7 +60,7 @@ def skip(reason):
 
 def main(body):
     """Run body(tmpdir) and map the outcome to the runner's exit codes."""
-    tmp = tempfile.mkdtemp(prefix="cvmio-engtest-")
+    tmp = tempfile.mkdtemp(prefix="cvmio-engtest-", dir=direct_io_dir())
     cleanups = []
 
     def on_signal(signum, _frame):
@@ -82,6 +82,29 @@ def main(body):
         shutil.rmtree(tmp, ignore_errors=True)
     print("ok")
     sys.exit(0)
+
+
+def supports_direct_io(folder):
+    probe = os.path.join(folder, ".cvmio-odirect-probe-%d" % os.getpid())
+    try:
+        fd = os.open(probe, os.O_CREAT | os.O_RDWR | os.O_DIRECT, 0o600)
+        os.close(fd)
+        return True
+    except OSError:
+        return False
+    finally:
+        if os.path.exists(probe):
+            os.unlink(probe)
+
+
+def direct_io_dir():
+    """Where test files go: $TMPDIR (or /tmp) unless it cannot do O_DIRECT
+    (tmpfs), then build/tmp; skip when neither can."""
+    os.makedirs("build/tmp", exist_ok=True)
+    for folder in (tempfile.gettempdir(), os.path.abspath("build/tmp")):
+        if supports_direct_io(folder):
+            return folder
+    skip("neither %s nor build/tmp supports O_DIRECT" % tempfile.gettempdir())
 
 
 def engine_path(name, sub=""):
@@ -277,6 +300,13 @@ def loop_device(tmp, cleanups, size_mb=32):
         skip("losetup --direct-io=on not allowed here: %s" % p.stderr.strip())
     dev = p.stdout.strip()
     cleanups.append(lambda: subprocess.run(["losetup", "-d", dev], check=False))
+    try:
+        with open("/sys/block/%s/loop/dio" % os.path.basename(dev)) as f:
+            dio = f.read().strip()
+    except OSError:
+        dio = "?"
+    if dio != "1":
+        skip("%s did not get direct I/O (loop/dio=%s)" % (dev, dio))
     return dev
 
 
