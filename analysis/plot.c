@@ -413,8 +413,9 @@ static int write_cdfs(const char *outdir, const struct store *st, size_t baselin
 			fputc('\'', gp);
 			for (size_t p = 0; p < np; p++) {
 				write_cdf_block(dat, &peers[p]->cdf);
-				fprintf(gp, ", '' index %u using 1:2 with steps lw 2 lc rgb '%s' title '", block++,
-					palette[(p + 1) % NPALETTE]);
+				/* dashed: a compare curve lying on the baseline stays visible */
+				fprintf(gp, ", '' index %u using 1:2 with steps lw 2 dt %zu lc rgb '%s' title '", block++,
+					p + 2, palette[(p + 1) % NPALETTE]);
 				gp_text(gp, st->conds[peers[p]->cond]);
 				fputc('\'', gp);
 			}
