@@ -16,6 +16,7 @@
 #define ENGINE_NAME "cvmio-aio"
 
 extern struct ioengine_ops ioengine;
+CVMIO_LOAD_GUARD(ioengine, ENGINE_NAME)
 
 struct laio_opts {
 	struct cvmio_common_opts common;	/* must come first */

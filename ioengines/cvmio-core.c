@@ -139,6 +139,23 @@ void cvmio_stats_report(const struct cvmio_stats *s, struct thread_data *td,
 	log_info_flush();
 }
 
+void cvmio_guard_at_load(struct ioengine_ops *ops, const char *engine)
+{
+	if (strcmp(fio_version_string, CVMIO_FIO_VERSION) == 0)
+		return;
+	log_err("%s: built for %s but loaded by %s; rebuild cvmio against this "
+		"fio's source (./configure && make)\n",
+		engine, CVMIO_FIO_VERSION, fio_version_string);
+	/*
+	 * fio parses engine options right after dlopen, before init(): with
+	 * another fio's struct fio_option layout that could already go wrong.
+	 * An impossible ops version makes fio refuse the engine first.
+	 */
+	ops->version = 0;
+	ops->options = NULL;
+	ops->option_struct_size = 0;
+}
+
 int cvmio_check_fio(struct thread_data *td, const char *engine,
 		    const struct ioengine_ops *ops)
 {

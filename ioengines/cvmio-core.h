@@ -124,6 +124,19 @@ void cvmio_stats_report(const struct cvmio_stats *s, struct thread_data *td,
 			const char *engine);
 
 /*
+ * Called from each engine's constructor when fio dlopens it: on a fio
+ * version mismatch, log both versions and make fio refuse the engine before
+ * it parses our option table.
+ */
+void cvmio_guard_at_load(struct ioengine_ops *ops, const char *engine);
+
+#define CVMIO_LOAD_GUARD(ops, engine)						\
+	static void __attribute__((constructor)) cvmio_load_guard(void)		\
+	{									\
+		cvmio_guard_at_load(&(ops), (engine));				\
+	}
+
+/*
  * Refuse to run inside a fio whose version differs from the headers we were
  * built against, or whose thread_data does not look like ours.  Returns 0 or
  * 1 after logging a one-line error naming the engine.

@@ -23,6 +23,7 @@
 #define ENGINE_NAME "cvmio-nvme"
 
 extern struct ioengine_ops ioengine;
+CVMIO_LOAD_GUARD(ioengine, ENGINE_NAME)
 
 enum nvme_transport { TRANSPORT_URING = 0, TRANSPORT_IOCTL = 1 };
 

@@ -15,6 +15,7 @@
 #define ENGINE_NAME "cvmio-uring"
 
 extern struct ioengine_ops ioengine;
+CVMIO_LOAD_GUARD(ioengine, ENGINE_NAME)
 
 struct uring_opts {
 	struct cvmio_common_opts common;	/* must come first */
