@@ -65,6 +65,7 @@ struct runner {
 	size_t total, index, ok, failed, interrupted;
 	const struct run_item *current; /* for the status line while fio runs */
 	long long current_start;
+	char last_reason[300];          /* why the last run failed, for the progress line */
 	double fio_seconds, run_seconds;
 };
 
@@ -157,6 +158,8 @@ static void progress(struct runner *r, const struct run_item *it, const char *st
 		r->tty ? "\r\033[K" : "", r->index, r->total, status, s->modes.v[it->mode],
 		s->backends.v[it->backend], s->engines.v[it->engine], s->jobfiles[it->jobfile].name,
 		it->rep, seconds, el, eta);
+	if (strcmp(status, "ok"))
+		fprintf(stderr, "    %s\n", r->last_reason);
 }
 
 static void note(struct runner *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -474,6 +477,7 @@ static enum fio_outcome run_one(struct runner *r, struct condition *c, const str
 	if (out == FIO_INTERRUPTED)
 		return out;
 	if (out != FIO_OK) {
+		snprintf(r->last_reason, sizeof(r->last_reason), "%.299s", reason);
 		write_failed(failed, reason);
 		if (out == FIO_TIMEOUT || out == FIO_TARGET_DIED) {
 			cond_stop(c);

@@ -29,26 +29,44 @@ static char *read_file(const char *path)
 	return buf;
 }
 
-/* The last line of the client's log that looks like an error, for the .failed reason. */
-static void log_reason(const char *log, char *buf, size_t len)
+/*
+ * The most telling line of a file the fio client wrote: fio's own "fio: ..."
+ * error (the first), else the last line speaking of an error, else the last
+ * line.  Returns its rank (0 = nothing) and copies it to out.
+ */
+static int telling_line(const char *path, char *out, size_t len)
 {
-	char *text = read_file(log), *best = NULL, *last = NULL;
+	char *text = read_file(path);
+	int rank = 0;
 
-	if (!text || !*text) {
-		free(text);
-		return;
-	}
+	if (!text)
+		return 0;
 	for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
 		/* skip the accounting records and the JSON document itself */
 		if (!*line || !strncmp(line, "cvmio-stats: ", 13) || strchr(" \t{}[]\"", *line))
 			continue;
-		last = line;
-		if (strcasestr(line, "err") || strcasestr(line, "fail") || strcasestr(line, "unable"))
-			best = line;
+		int r = strstr(line, "fio: ") ? 3
+			: (strcasestr(line, "err") || strcasestr(line, "fail") || strcasestr(line, "unable")) ? 2 : 1;
+		if (r > rank || (r == rank && r < 3)) {
+			rank = r;
+			snprintf(out, len, "%s", line);
+		}
 	}
-	if (best || last)
-		snprintf(buf + strlen(buf), len - strlen(buf), ": %.300s", best ? best : last);
 	free(text);
+	return rank;
+}
+
+/* Append ": <the most telling line>" of the client's log and output to buf. */
+static void log_reason(const char *log, const char *output, char *buf, size_t len)
+{
+	char a[400] = "", b[400] = "";
+	int ra = telling_line(log, a, sizeof(a)), rb = telling_line(output, b, sizeof(b));
+	size_t n = strlen(buf);
+
+	if (!ra && !rb)
+		snprintf(buf + n, len - n, " (and printed nothing)");
+	else
+		snprintf(buf + n, len - n, ": %.300s", rb >= ra ? b : a);
 }
 
 static json_object *parse_json_after_text(const char *text)
@@ -211,13 +229,8 @@ enum fio_outcome fio_run(const struct fio_job *j, char *reason, size_t len, doub
 	if (!WIFEXITED(status) || WEXITSTATUS(status)) {
 		snprintf(reason, len, "fio ");
 		proc_describe(status, reason + strlen(reason), len - strlen(reason));
-		size_t before = strlen(reason);
 		/* with --output, fio's own messages go to the output file */
-		log_reason(j->log, reason, len);
-		if (strlen(reason) == before)
-			log_reason(j->output, reason, len);
-		if (strlen(reason) == before)
-			snprintf(reason + before, len - before, " (and printed nothing)");
+		log_reason(j->log, j->output, reason, len);
 		return FIO_FAILED;
 	}
 	if (fio_output_ok(j->output, reason, len))
