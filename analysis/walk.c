@@ -114,8 +114,12 @@ static void walk_dir(struct walk_ctx *c, const char *dir, int depth)
 		if (name[0] == '.' || snprintf(path, sizeof(path), "%s/%s", dir, name) >= (int)sizeof(path))
 			continue;
 		struct stat sb;
-		if (stat(path, &sb))
+		if (stat(path, &sb)) {
+			/* a result that cannot be read (a dangling link) is a lost result, not noise */
+			if (ends_with(name, ".json"))
+				input_error(c, "%s: %s", path, "cannot be read (dangling link?)");
 			continue;
+		}
 		if (S_ISDIR(sb.st_mode)) {
 			walk_dir(c, path, depth + 1);
 		} else if (ends_with(name, ".failed")) {
