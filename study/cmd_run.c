@@ -49,7 +49,7 @@ struct condition {
 	size_t n_servers;
 	json_object *manifest;
 	char dir[PATH_MAX], manifest_path[PATH_MAX + 16];
-	int needed, usable, boots, ever_ready;
+	int needed, usable, boots, ever_ready, retry_boot;
 	char why[600];
 };
 
@@ -339,6 +339,7 @@ static void conds_wait(struct runner *r, struct condition *conds, size_t n)
 				int st = guest_poll_ready(&c->guests[g]);
 				if (st < 0) {
 					snprintf(c->why, sizeof(c->why), "guest %d did not boot: %s", g + 1, c->guests[g].why);
+					c->retry_boot = guest_boot_retryable(&c->guests[g]);
 					cond_stop(c);
 					ready = 0;
 					break;
@@ -365,6 +366,7 @@ static void conds_wait(struct runner *r, struct condition *conds, size_t n)
 					snprintf(c->why, sizeof(c->why), stop_requested ? "interrupted while booting"
 						 : "no CVMIO-FIO-SERVER-READY on the console within %d s (boot_timeout)",
 						 r->s->boot_timeout);
+					c->retry_boot = 1;
 					cond_stop(c);
 				}
 			}
@@ -611,8 +613,13 @@ static void run_group(struct runner *r, struct plan *p, size_t backend, unsigned
 			continue;
 		struct condition *c = &conds[it->mode];
 		r->index++;
-		/* reboot a guest that hung or died mid-study; one that never booted would fail alike */
-		if (c->n_guests && !c->usable && c->ever_ready && c->boots < MAX_BOOTS && !stop_requested) {
+		/*
+		 * Reboot a guest that hung or died mid-study, or whose boot failed
+		 * in a way worth another try; one that QEMU refused would fail alike.
+		 */
+		if (c->n_guests && !c->usable && (c->ever_ready || c->retry_boot) && c->boots < MAX_BOOTS &&
+		    !stop_requested) {
+			note(r, "%s/%s: booting again (%s)", s->modes.v[c->mode], s->backends.v[c->backend], c->why);
 			if (!cond_start(r, c))
 				conds_wait(r, c, 1);
 		}

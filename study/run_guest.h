@@ -24,6 +24,7 @@ struct guest {
 	char *boot_check;       /* JSON text the guest printed between the check markers */
 	char *kernel_version;   /* from the console's "Linux version" line, or NULL */
 	int ready;
+	int exited, exit_status;/* QEMU's end, once it ended */
 	char why[512];          /* why it is not usable */
 };
 
@@ -43,6 +44,14 @@ int guest_poll_ready(struct guest *g);
 
 /* Is QEMU still running?  Fills g->why when not. */
 int guest_alive(struct guest *g);
+
+/*
+ * After a failed boot: is another attempt worth it?  Yes when the guest
+ * itself ended (QEMU exit status 0: panic=-1 and -no-reboot, e.g. an early
+ * timer panic on an overloaded TCG host) or hung; no when QEMU refused its
+ * command line or the appliance reported an error.
+ */
+int guest_boot_retryable(const struct guest *g);
 
 /* The guest's current 'cvmio check --guest --json' from port 8766 (malloc'd) or NULL. */
 char *guest_fetch_check(const struct guest *g, int timeout_ms);
