@@ -127,7 +127,7 @@ install: all
 	for m in $(MAN_PAGES); do s=$${m##*.}; install -m 644 $$m $(DESTDIR)$(PREFIX)/share/man/man$$s/; done
 
 clean:
-	rm -rf build/bin build/obj build/ioengines build/tests build/asan build/test-logs build/bench
+	rm -rf build/bin build/obj build/ioengines build/tests build/asan build/test-logs build/bench build/fuzz build/fuzz-artifacts
 
 distclean:
 	rm -rf build
