@@ -484,7 +484,7 @@ static enum fio_outcome run_one(struct runner *r, struct condition *c, const str
 		if (out == FIO_TIMEOUT || out == FIO_TARGET_DIED) {
 			cond_stop(c);
 			snprintf(c->why, sizeof(c->why), "%.590s", reason);
-		} else if (c->n_guests && !cond_alive(c, c->why, sizeof(c->why))) {
+		} else if (c->n_guests && c->usable && !cond_alive(c, c->why, sizeof(c->why))) {
 			cond_stop(c);
 		}
 	}
@@ -717,6 +717,15 @@ static int preflight(struct runner *r, char *err, size_t len)
 	for (size_t m = 0; m < s->modes.n; m++)
 		if (guest_find_appliance(s, s->modes.v[m], k, i, sizeof(k), err, len))
 			return -1;
+	/* every guest must compose before anything boots: a profile or QEMU problem is found now */
+	for (size_t m = 0; m < s->modes.n; m++)
+		for (size_t b = 0; b < s->backends.n; b++) {
+			char why[900];
+			if (guest_compose_check(s, s->modes.v[m], s->backends.v[b], why, sizeof(why))) {
+				snprintf(err, len, "%s/%s: %s", s->modes.v[m], s->backends.v[b], why);
+				return -1;
+			}
+		}
 	return 0;
 }
 

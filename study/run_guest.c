@@ -152,23 +152,12 @@ static void appliance_facts(const char *kernel, char **cmdline, char **release)
 	}
 }
 
-int guest_start(const struct study *s, const char *mode, const char *backend, const char *logdir,
-		const char *rundir, const char *tag, struct guest *g, char *err, size_t errlen)
+/* Compose g's QEMU argv (g's ports and paths already set). */
+static int compose(const struct study *s, const char *mode, const char *backend, struct guest *g,
+		   char *err, size_t errlen)
 {
 	struct qemu_request req = { 0 };
 	char kernel[4096], initrd[4096], *base = NULL;
-
-	memset(g, 0, sizeof(*g));
-	g->fio_port = free_port();
-	g->check_port = free_port();
-	if (g->fio_port < 0 || g->check_port < 0) {
-		snprintf(err, errlen, "no free TCP port on 127.0.0.1: %s", strerror(errno));
-		return -1;
-	}
-	snprintf(g->console, sizeof(g->console), "%s/%s.console", logdir, tag);
-	snprintf(g->qemu_log, sizeof(g->qemu_log), "%s/%s.qemu.log", logdir, tag);
-	snprintf(g->qmp, sizeof(g->qmp), "%.90s/%.10s.qmp", rundir, tag);
-	unlink(g->qmp);
 
 	req.mode = mode;
 	req.backend = backend;
@@ -205,7 +194,41 @@ int guest_start(const struct study *s, const char *mode, const char *backend, co
 		free(base);
 		req.append = g->cmdline;
 	}
-	if (qemu_compose(&req, &g->av, err, errlen))
+	return qemu_compose(&req, &g->av, err, errlen);
+}
+
+int guest_compose_check(const struct study *s, const char *mode, const char *backend, char *err, size_t errlen)
+{
+	struct guest g;
+	int rc;
+
+	memset(&g, 0, sizeof(g));
+	g.fio_port = 1;
+	g.check_port = 2;
+	snprintf(g.console, sizeof(g.console), "/dev/null");
+	snprintf(g.qmp, sizeof(g.qmp), "/tmp/cvmio-check.qmp");
+	rc = compose(s, mode, backend, &g, err, errlen);
+	qemu_argv_free(&g.av);
+	free(g.cmdline);
+	free(g.kernel_version);
+	return rc;
+}
+
+int guest_start(const struct study *s, const char *mode, const char *backend, const char *logdir,
+		const char *rundir, const char *tag, struct guest *g, char *err, size_t errlen)
+{
+	memset(g, 0, sizeof(*g));
+	g->fio_port = free_port();
+	g->check_port = free_port();
+	if (g->fio_port < 0 || g->check_port < 0) {
+		snprintf(err, errlen, "no free TCP port on 127.0.0.1: %s", strerror(errno));
+		return -1;
+	}
+	snprintf(g->console, sizeof(g->console), "%s/%s.console", logdir, tag);
+	snprintf(g->qemu_log, sizeof(g->qemu_log), "%s/%s.qemu.log", logdir, tag);
+	snprintf(g->qmp, sizeof(g->qmp), "%.90s/%.10s.qmp", rundir, tag);
+	unlink(g->qmp);
+	if (compose(s, mode, backend, g, err, errlen))
 		return -1;
 	/* a fresh console file per boot: its markers must be this boot's */
 	int fd = open(g->console, O_WRONLY | O_CREAT | O_TRUNC, 0644);

@@ -32,6 +32,9 @@ struct guest {
 int guest_find_appliance(const struct study *s, const char *mode, char *kernel, char *initrd,
 			 size_t len, char *err, size_t errlen);
 
+/* Would the composer accept this guest?  0, or -1 with its reason (nothing is started). */
+int guest_compose_check(const struct study *s, const char *mode, const char *backend, char *err, size_t errlen);
+
 /*
  * Compose and start one guest.  logdir receives the console and QEMU log
  * (named with tag), rundir (short, private) the QMP socket.  Returns 0 or -1 with err.
