@@ -50,13 +50,7 @@ static void usage(FILE *out)
 		"Exit status: 0 found, 1 not found, 2 error.  See cvmio-memdump(1).\n");
 }
 
-static int fail(const char *fmt, const char *a, const char *b)
-{
-	fprintf(stderr, "cvmio memdump: ");
-	fprintf(stderr, fmt, a, b);
-	fputc('\n', stderr);
-	return MEMDUMP_ERROR;
-}
+#define fail(...) cvmio_error(MEMDUMP_ERROR, "memdump", __VA_ARGS__)
 
 static int parse_opts(int argc, char **argv, struct memdump_opts *o)
 {
@@ -76,20 +70,23 @@ static int parse_opts(int argc, char **argv, struct memdump_opts *o)
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "qh", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'p':
+		case 'p': {
+			long v;
+
 			errno = 0;
-			long v = strtol(optarg, &end, 10);
-			if (errno || *end || v <= 0 || v > 0x7fffffff)
-				return fail("--pid '%s': not a process id%s", optarg, "");
+			v = strtol(optarg, &end, 10);
+			if (errno || end == optarg || *end || v <= 0 || v > 0x7fffffff)
+				return fail("--pid '%s': not a process id", optarg);
 			o->pid = (pid_t)v;
 			break;
+		}
 		case 'Q': o->qmp = optarg; break;
 		case 'f': o->find = optarg; break;
 		case 'd': o->dump_dir = optarg; break;
 		case 'q': o->quiet = 1; break;
 		case 'r':
 			if (memdump_parse_size(optarg, &o->ram_size))
-				return fail("--ram-size '%s': not a size (e.g. 512M, 2G)%s", optarg, "");
+				return fail("--ram-size '%s': not a size (e.g. 512M, 2G)", optarg);
 			break;
 		case 'h':
 			usage(stdout);
@@ -100,13 +97,13 @@ static int parse_opts(int argc, char **argv, struct memdump_opts *o)
 		}
 	}
 	if (optind < argc)
-		return fail("unexpected argument '%s'%s", argv[optind], "");
+		return fail("unexpected argument '%s'", argv[optind]);
 	if (!o->find || !*o->find)
-		return fail("--find STRING is required (and must not be empty)%s%s", "", "");
+		return fail("--find STRING is required (and must not be empty)");
 	if (!o->pid == !o->qmp)
-		return fail("give exactly one of --pid and --qmp%s%s", "", "");
+		return fail("give exactly one of --pid and --qmp");
 	if (o->ram_size && !o->pid)
-		return fail("--ram-size goes with --pid%s%s", "", "");
+		return fail("--ram-size goes with --pid");
 	return 0;
 }
 
@@ -137,7 +134,7 @@ static int scan_process(const struct memdump_opts *o, struct memdump_scan *s)
 	int fd;
 
 	if (memdump_guest_ram(o->pid, o->ram_size, &ram, err, sizeof(err)))
-		return fail("%s%s", err, "");
+		return fail("%s", err);
 	snprintf(path, sizeof(path), "/proc/%d/mem", (int)o->pid);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
@@ -163,14 +160,14 @@ static int scan_qmp_dump(const struct memdump_opts *o, struct memdump_scan *s)
 	int fd = memdump_qmp_dump(o->qmp, o->dump_dir, err, sizeof(err));
 
 	if (fd < 0)
-		return fail("%s%s", err, "");
+		return fail("%s", err);
 	if (fstat(fd, &st) || st.st_size == 0) {
 		close(fd);
-		return fail("dump-guest-memory through %s left an empty dump%s", o->qmp, "");
+		return fail("dump-guest-memory through %s left an empty dump", o->qmp);
 	}
 	if (memdump_scan_range(fd, 0, (uint64_t)st.st_size, s, err, sizeof(err))) {
 		close(fd);
-		return fail("reading the dump: %s%s", err, "");
+		return fail("reading the dump: %s", err);
 	}
 	close(fd);
 	report(o, s, "the dump-guest-memory ELF file (file offsets)");
