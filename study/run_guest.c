@@ -226,7 +226,8 @@ int guest_start(const struct study *s, const char *mode, const char *backend, co
 	}
 	snprintf(g->console, sizeof(g->console), "%s/%s.console", logdir, tag);
 	snprintf(g->qemu_log, sizeof(g->qemu_log), "%s/%s.qemu.log", logdir, tag);
-	snprintf(g->qmp, sizeof(g->qmp), "%.90s/%.10s.qmp", rundir, tag);
+	/* unique per guest of this runner: its forward port */
+	snprintf(g->qmp, sizeof(g->qmp), "%.90s/%d.qmp", rundir, g->fio_port);
 	unlink(g->qmp);
 	if (compose(s, mode, backend, g, err, errlen))
 		return -1;
@@ -471,18 +472,11 @@ static int qmp_open(struct qmp *q, const char *path)
 	return 0;
 }
 
-static int nth_cpu(unsigned long long mask, int n)
-{
-	int count = __builtin_popcountll(mask), k = n % count;
-
-	for (int c = 0; c < 64; c++)
-		if ((mask >> c & 1) && k-- == 0)
-			return c;
-	return 0;
-}
-
-/* Pin each thread of list (objects with thread-id) to one CPU of mask (round robin) or all of it. */
-static int pin_threads(json_object *list, unsigned long long mask, int spread, json_object *map,
+/*
+ * Pin each thread of list (objects with thread-id) to one CPU of the list
+ * cpus (in the list's order, round robin) or, without spread, to all of them.
+ */
+static int pin_threads(json_object *list, const int *cpus, int n_cpus, int spread, json_object *map,
 		       const char *idkey, char *err, size_t errlen)
 {
 	for (size_t i = 0; i < json_object_array_length(list); i++) {
@@ -492,11 +486,10 @@ static int pin_threads(json_object *list, unsigned long long mask, int spread, j
 		if (!json_object_object_get_ex(t, "thread-id", &tid))
 			continue;
 		if (spread)
-			CPU_SET(nth_cpu(mask, (int)i), &set);
+			CPU_SET(cpus[i % n_cpus], &set);
 		else
-			for (int c = 0; c < 64; c++)
-				if (mask >> c & 1)
-					CPU_SET(c, &set);
+			for (int c = 0; c < n_cpus; c++)
+				CPU_SET(cpus[c], &set);
 		if (sched_setaffinity(json_object_get_int(tid), sizeof(set), &set)) {
 			snprintf(err, errlen, "cannot pin thread %d: %s", json_object_get_int(tid), strerror(errno));
 			return -1;
@@ -521,14 +514,14 @@ static int pin_threads(json_object *list, unsigned long long mask, int spread, j
 char *guest_pin(struct guest *g, const char *vcpu_pin, const char *iothread_pin, char *err, size_t errlen)
 {
 	struct qmp q = { .fd = -1 };
-	unsigned long long vmask = 0, imask = 0;
+	int vcpus[64], icpus[64], nv = 0, ni = 0;
 	json_object *pins = json_object_new_object(), *vmap = json_object_new_object(),
 		    *imap = json_object_new_object(), *list;
 	char *out = NULL;
 	int rc = -1;
 
-	if ((vcpu_pin && study_parse_cpulist(vcpu_pin, &vmask)) ||
-	    (iothread_pin && study_parse_cpulist(iothread_pin, &imask)))
+	if ((vcpu_pin && (nv = study_cpulist_order(vcpu_pin, vcpus, 64)) <= 0) ||
+	    (iothread_pin && (ni = study_cpulist_order(iothread_pin, icpus, 64)) <= 0))
 		snprintf(err, errlen, "bad CPU list");
 	else if (qmp_open(&q, g->qmp))
 		snprintf(err, errlen, "cannot talk QMP on %s: %s", g->qmp, strerror(errno));
@@ -536,14 +529,14 @@ char *guest_pin(struct guest *g, const char *vcpu_pin, const char *iothread_pin,
 		rc = 0;
 		if (vcpu_pin) {
 			list = qmp_cmd(&q, "query-cpus-fast");
-			rc = list ? pin_threads(list, vmask, 1, vmap, "cpu-index", err, errlen) : -1;
+			rc = list ? pin_threads(list, vcpus, nv, 1, vmap, "cpu-index", err, errlen) : -1;
 			if (!list)
 				snprintf(err, errlen, "QMP query-cpus-fast failed");
 			json_object_put(list);
 		}
 		if (!rc && iothread_pin) {
 			list = qmp_cmd(&q, "query-iothreads");
-			rc = list ? pin_threads(list, imask, 0, imap, "id", err, errlen) : -1;
+			rc = list ? pin_threads(list, icpus, ni, 0, imap, "id", err, errlen) : -1;
 			if (!list)
 				snprintf(err, errlen, "QMP query-iothreads failed");
 			json_object_put(list);

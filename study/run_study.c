@@ -336,6 +336,30 @@ static int set_hosts(struct parse_ctx *c, const char *value)
 	return 1;
 }
 
+int study_cpulist_order(const char *s, int *cpus, int max)
+{
+	int n = 0;
+	const char *p = s;
+	unsigned long long m;
+
+	if (study_parse_cpulist(s, &m))
+		return -1;
+	while (*p) {
+		char *end;
+		long a = strtol(p, &end, 10), b = a;
+		p = end;
+		if (*p == '-') {
+			b = strtol(p + 1, &end, 10);
+			p = end;
+		}
+		for (long i = a; i <= b && n < max; i++)
+			cpus[n++] = (int)i;
+		if (*p == ',')
+			p++;
+	}
+	return n;
+}
+
 int study_parse_cpulist(const char *s, unsigned long long *mask)
 {
 	unsigned long long m = 0;

@@ -60,5 +60,7 @@ int study_engine_fits(const char *engine, const char *backend);
 
 /* Parse a CPU list "0,2-3" into a bitmask of up to 64 CPUs; -1 when invalid. */
 int study_parse_cpulist(const char *s, unsigned long long *mask);
+/* The same list in its own order ("1,0" -> 1 0), at most max entries; count or -1. */
+int study_cpulist_order(const char *s, int *cpus, int max);
 
 #endif

@@ -233,6 +233,12 @@ static void test_cpulist(void **state)
 	assert_int_equal(study_parse_cpulist("64", &m), -1);
 	assert_int_equal(study_parse_cpulist("", &m), -1);
 	assert_int_equal(study_parse_cpulist("1,,x", &m), -1);
+	int cpus[8];
+	assert_int_equal(study_cpulist_order("3,0-1", cpus, 8), 3);
+	assert_int_equal(cpus[0], 3);
+	assert_int_equal(cpus[1], 0);
+	assert_int_equal(cpus[2], 1);
+	assert_int_equal(study_cpulist_order("x", cpus, 8), -1);
 }
 
 static void test_check_confirms(void **state)
