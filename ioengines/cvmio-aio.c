@@ -125,6 +125,7 @@ static enum fio_q_status laio_queue_sync(struct thread_data *td, struct laio_dat
 {
 	if (ad->nr_pending || td->io_u_in_flight)
 		return FIO_Q_BUSY;
+	cvmio_stamp_issue(td, io_u);
 	if (io_u->ddir == DDIR_TRIM)
 		do_io_u_trim(td, io_u);
 	else
@@ -156,6 +157,23 @@ static enum fio_q_status laio_queue(struct thread_data *td, struct io_u *io_u)
 	return FIO_Q_QUEUED;
 }
 
+static void laio_mark_issued(struct thread_data *td, struct iocb **iocbs,
+			     unsigned int nr)
+{
+	struct io_u *io_us[64];
+
+	/* cvmio_mark_issued() wants io_us; hand them over in chunks. */
+	while (nr) {
+		unsigned int n = nr < 64 ? nr : 64, i;
+
+		for (i = 0; i < n; i++)
+			io_us[i] = iocbs[i]->data;
+		cvmio_mark_issued(td, io_us, n);
+		iocbs += n;
+		nr -= n;
+	}
+}
+
 static int laio_commit(struct thread_data *td)
 {
 	struct laio_data *ad = td->io_ops_data;
@@ -169,6 +187,7 @@ static int laio_commit(struct thread_data *td)
 		cvmio_submit_done(&ad->stats, start, ret > 0 ? (unsigned int)ret : 0);
 		if (ret > 0) {
 			io_u_mark_submit(td, (unsigned int)ret);
+			laio_mark_issued(td, ad->pending + done, (unsigned int)ret);
 			done += (unsigned int)ret;
 		} else if (ret == -EINTR) {
 			continue;
@@ -279,7 +298,7 @@ static void laio_cleanup(struct thread_data *td)
 struct ioengine_ops ioengine = {
 	.name			= ENGINE_NAME,
 	.version		= FIO_IOOPS_VERSION,
-	.flags			= FIO_ASYNCIO_SYNC_TRIM,
+	.flags			= FIO_ASYNCIO_SYNC_TRIM | FIO_ASYNCIO_SETS_ISSUE_TIME,
 	.init			= laio_init,
 	.post_init		= laio_post_init,
 	.queue			= laio_queue,

@@ -119,6 +119,37 @@ static inline void cvmio_stats_io(struct cvmio_stats *s, struct thread_data *td,
 
 void cvmio_stats_init(struct cvmio_stats *s, const struct cvmio_common_opts *o);
 
+/*
+ * fio's latency bookkeeping, which an engine with a commit hook must do
+ * itself (fio's own libaio and io_uring engines do the same): after a
+ * submission syscall returned, stamp the submitted io_us' issue time and
+ * hand each to io_u_queued() (submission latency, slat).  The engines set
+ * FIO_ASYNCIO_SETS_ISSUE_TIME, so I/Os they complete synchronously get their
+ * issue time from cvmio_stamp_issue() just before the work starts.
+ */
+static inline void cvmio_mark_issued(struct thread_data *td, struct io_u **io_us,
+				     unsigned int nr)
+{
+	struct timespec now;
+	unsigned int i;
+
+	if (!fio_fill_issue_time(td))
+		return;
+	fio_gettime(&now, NULL);
+	for (i = 0; i < nr; i++) {
+		io_us[i]->issue_time = now;
+		io_u_queued(td, io_us[i]);
+	}
+	if (td->o.read_iolog_file)
+		td->last_issue = now;
+}
+
+static inline void cvmio_stamp_issue(struct thread_data *td, struct io_u *io_u)
+{
+	if (fio_fill_issue_time(td))
+		fio_gettime(&io_u->issue_time, NULL);
+}
+
 /* Print the record (doc/interfaces.md) once, via log_info(). */
 void cvmio_stats_report(const struct cvmio_stats *s, struct thread_data *td,
 			const char *engine);

@@ -35,7 +35,8 @@ struct nvme_opts {
 struct nvme_data {
 	struct io_uring ring;
 	bool ring_ready;
-	unsigned int pending;
+	unsigned int pending;		/* SQEs prepared, not yet submitted */
+	struct io_u **pending_ios;	/* their io_us, in queue order */
 	struct io_u **events;
 	struct cvmio_stats stats;
 };
@@ -186,6 +187,7 @@ static void nvme_free(struct nvme_data *nd)
 	if (nd->ring_ready)
 		io_uring_queue_exit(&nd->ring);
 	free(nd->events);
+	free(nd->pending_ios);
 	free(nd);
 }
 
@@ -200,7 +202,8 @@ static int nvme_init(struct thread_data *td)
 	if (!nd)
 		return 1;
 	nd->events = calloc(td->o.iodepth, sizeof(*nd->events));
-	if (!nd->events) {
+	nd->pending_ios = calloc(td->o.iodepth, sizeof(*nd->pending_ios));
+	if (!nd->events || !nd->pending_ios) {
 		nvme_free(nd);
 		return 1;
 	}
@@ -280,7 +283,8 @@ static int prep_uring_cmd(struct nvme_data *nd, struct io_u *io_u,
 }
 
 /* The synchronous path: one ioctl per I/O, accounted as a submit of 1. */
-static void issue_ioctl(struct nvme_data *nd, struct io_u *io_u, const struct nvme_ns *ns)
+static void issue_ioctl(struct thread_data *td, struct nvme_data *nd, struct io_u *io_u,
+			const struct nvme_ns *ns)
 {
 	struct nvme_io_args args;
 	uint64_t start;
@@ -292,6 +296,7 @@ static void issue_ioctl(struct nvme_data *nd, struct io_u *io_u, const struct nv
 		io_u->error = EINVAL;
 		return;
 	}
+	cvmio_stamp_issue(td, io_u);
 	memset(&args, 0, sizeof(args));
 	args.args_size = sizeof(args);
 	args.fd = io_u->file->fd;
@@ -331,7 +336,7 @@ static enum fio_q_status nvme_queue(struct thread_data *td, struct io_u *io_u)
 	}
 	if (o->transport == TRANSPORT_IOCTL) {
 		cvmio_stats_io(&nd->stats, td, io_u->ddir);
-		issue_ioctl(nd, io_u, ns);
+		issue_ioctl(td, nd, io_u, ns);
 		io_u_mark_submit(td, 1);
 		io_u_mark_complete(td, 1);
 		return FIO_Q_COMPLETED;
@@ -343,7 +348,7 @@ static enum fio_q_status nvme_queue(struct thread_data *td, struct io_u *io_u)
 		io_u->error = -ret;
 		return FIO_Q_COMPLETED;
 	}
-	nd->pending++;
+	nd->pending_ios[nd->pending++] = io_u;
 	cvmio_stats_io(&nd->stats, td, io_u->ddir);
 	return FIO_Q_QUEUED;
 }
@@ -357,7 +362,10 @@ static int nvme_commit(struct thread_data *td)
 
 		if (ret > 0) {
 			io_u_mark_submit(td, (unsigned int)ret);
+			cvmio_mark_issued(td, nd->pending_ios, (unsigned int)ret);
 			nd->pending -= (unsigned int)ret;
+			memmove(nd->pending_ios, nd->pending_ios + ret,
+				nd->pending * sizeof(*nd->pending_ios));
 			continue;
 		}
 		if (ret == -EINTR)
@@ -441,7 +449,8 @@ static void nvme_cleanup(struct thread_data *td)
 struct ioengine_ops ioengine = {
 	.name			= ENGINE_NAME,
 	.version		= FIO_IOOPS_VERSION,
-	.flags			= FIO_NOEXTEND | FIO_RAWIO | FIO_MEMALIGN | FIO_NODISKUTIL,
+	.flags			= FIO_NOEXTEND | FIO_RAWIO | FIO_MEMALIGN | FIO_NODISKUTIL |
+				  FIO_ASYNCIO_SETS_ISSUE_TIME,
 	.init			= nvme_init,
 	.queue			= nvme_queue,
 	.commit			= nvme_commit,

@@ -33,6 +33,7 @@ struct uring_data {
 	bool ring_ready;
 	bool nonvectored;
 	unsigned int pending;		/* SQEs prepared, not yet submitted */
+	struct io_u **pending_ios;	/* their io_us, in queue order */
 	struct io_u **events;		/* reaped by getevents(), read by event() */
 	struct iovec *iovecs;		/* one per io_u, indexed by io_u->index */
 	struct cvmio_stats stats;
@@ -185,7 +186,8 @@ static int uring_init(struct thread_data *td)
 		return 1;
 	ud->events = calloc(td->o.iodepth, sizeof(*ud->events));
 	ud->iovecs = calloc(td->o.iodepth, sizeof(*ud->iovecs));
-	if (!ud->events || !ud->iovecs || uring_setup_ring(td, ud, o)) {
+	ud->pending_ios = calloc(td->o.iodepth, sizeof(*ud->pending_ios));
+	if (!ud->events || !ud->iovecs || !ud->pending_ios || uring_setup_ring(td, ud, o)) {
 		uring_free(ud);
 		return 1;
 	}
@@ -300,6 +302,7 @@ static enum fio_q_status uring_queue(struct thread_data *td, struct io_u *io_u)
 	fio_ro_check(td, io_u);
 	if (io_u->ddir == DDIR_TRIM) {
 		/* io_uring has no discard opcode; fio's engines trim synchronously too. */
+		cvmio_stamp_issue(td, io_u);
 		do_io_u_trim(td, io_u);
 		io_u_mark_submit(td, 1);
 		io_u_mark_complete(td, 1);
@@ -317,7 +320,7 @@ static enum fio_q_status uring_queue(struct thread_data *td, struct io_u *io_u)
 			sqe->flags |= IOSQE_FIXED_FILE;
 	}
 	io_uring_sqe_set_data(sqe, io_u);
-	ud->pending++;
+	ud->pending_ios[ud->pending++] = io_u;
 	cvmio_stats_io(&ud->stats, td, io_u->ddir);
 	return FIO_Q_QUEUED;
 }
@@ -331,7 +334,10 @@ static int uring_commit(struct thread_data *td)
 
 		if (ret > 0) {
 			io_u_mark_submit(td, (unsigned int)ret);
+			cvmio_mark_issued(td, ud->pending_ios, (unsigned int)ret);
 			ud->pending -= (unsigned int)ret;
+			memmove(ud->pending_ios, ud->pending_ios + ret,
+				ud->pending * sizeof(*ud->pending_ios));
 			continue;
 		}
 		if (ret == -EINTR)
@@ -424,7 +430,7 @@ static void uring_cleanup(struct thread_data *td)
 struct ioengine_ops ioengine = {
 	.name			= ENGINE_NAME,
 	.version		= FIO_IOOPS_VERSION,
-	.flags			= FIO_ASYNCIO_SYNC_TRIM,
+	.flags			= FIO_ASYNCIO_SYNC_TRIM | FIO_ASYNCIO_SETS_ISSUE_TIME,
 	.init			= uring_init,
 	.post_init		= uring_post_init,
 	.queue			= uring_queue,

@@ -237,8 +237,10 @@ def check_record_shape(rec, engine):
         fail("calls and time disagree: %s" % rec)
 
 
-def check_jobs(records, data, engine, expect_records=True):
-    """error 0, bytes moved, and the records agree with fio's counts."""
+def check_jobs(records, data, engine, expect_records=True, expect_slat=True):
+    """error 0, bytes moved, fio got submission latencies (an engine with a
+    commit hook must report them itself), and the records agree with fio's
+    counts."""
     # fio --client writes "client_stats" where plain fio writes "jobs".
     jobs = [j for j in data.get("jobs", data.get("client_stats", []))
             if j.get("jobname") != "All clients"]
@@ -252,6 +254,11 @@ def check_jobs(records, data, engine, expect_records=True):
         moved = job["read"]["io_bytes"] + job["write"]["io_bytes"]
         if moved <= 0:
             fail("job %s moved no bytes" % name)
+        for ddir in ("read", "write"):
+            d = job[ddir]
+            if expect_slat and d["total_ios"] and not d["slat_ns"].get("N"):
+                fail("job %s: %d %s I/Os but no submission latency samples "
+                     "(io_u_queued not called)" % (name, d["total_ios"], ddir))
         fio_rd[name] = fio_rd.get(name, 0) + job["read"]["total_ios"]
         fio_wr[name] = fio_wr.get(name, 0) + job["write"]["total_ios"]
         fio_ios[name] = fio_rd[name] + fio_wr[name]
