@@ -25,9 +25,11 @@ fi
 deb=$(find "$out/deb" -maxdepth 1 -name "${pkg}_*.deb" | head -n1)
 if [ -z "$deb" ]; then
 	echo "guest: downloading $pkg"
-	# _apt cannot write to build/; download as the caller into the folder.
-	(cd "$out/deb" && apt-get download -q "$pkg" 2>&1 | grep -v '^W: Download is performed unsandboxed' >&2) ||
+	# _apt cannot write to build/; apt warns that it downloads as the caller.
+	if ! (cd "$out/deb" && apt-get download -qq "$pkg") > "$out/deb/apt.log" 2>&1; then
+		grep -v 'Download is performed unsandboxed' "$out/deb/apt.log" >&2
 		die "apt-get download $pkg failed"
+	fi
 	deb=$(find "$out/deb" -maxdepth 1 -name "${pkg}_*.deb" | head -n1)
 	[ -n "$deb" ] || die "apt-get download $pkg left no .deb in $out/deb"
 fi
