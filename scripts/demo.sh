@@ -33,9 +33,11 @@ analyze --format md >"$report/ratios.md.tmp"
 mv "$report/ratios.md.tmp" "$report/ratios.md"
 analyze --format csv --quiet >"$report/ratios.csv.tmp"
 mv "$report/ratios.csv.tmp" "$report/ratios.csv"
-analyze --format text --quiet --plot "$report"
+analyze --format text --quiet --plot "$report" >"$report/ratios.txt.tmp"
+mv "$report/ratios.txt.tmp" "$report/ratios.txt"
 
 echo
 echo "demo: done in $(( $(date +%s) - start )) s"
-echo "demo: report in $report/ (ratios.md, ratios.csv, PNG/SVG plots)"
+echo "demo: report in $report/ (ratios.md, ratios.csv, ratios.txt, PNG/SVG/PDF plots)"
+echo "demo: e.g. $report/ratios-bounce.png; the table: $report/ratios.txt"
 exit "$run_rc"
