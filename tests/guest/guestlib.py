@@ -270,7 +270,34 @@ class Guest:
                 text = f.read()
         except OSError:
             text = ""
+        if timed_out:
+            stderr += "; " + self.diagnose()
         return FioRun(rc, text, stderr, timed_out, time.monotonic() - t0)
+
+    def diagnose(self):
+        """After a hung fio run: is the guest still alive, and is its fio
+        server still serving (a hung job then, not a dead guest)?"""
+        notes = []
+        if self.proc.poll() is not None:
+            return f"QEMU has exited ({self.proc.returncode})"
+        try:
+            c = self.check(timeout=20)
+            notes.append("guest check port answers" if "cvmio_check" in c
+                         else f"guest check port says {c[:80]!r}")
+        except OSError as e:
+            notes.append(f"guest check port does not answer ({e})")
+        job = os.path.join(self.dir, "diagnose.fio")
+        with open(job, "w") as f:
+            f.write("[probe]\nioengine=null\nsize=4k\n")
+        try:
+            r = subprocess.run([FIO, f"--client=127.0.0.1,{self.port}", job],
+                               capture_output=True, text=True, timeout=30)
+            notes.append(f"a null-engine probe job through the fio server exits {r.returncode}")
+        except subprocess.TimeoutExpired:
+            notes.append("the fio server does not run a null-engine probe job within 30 s")
+        tail = self.console_text().strip().splitlines()[-3:]
+        notes.append(f"console tail: {tail}")
+        return "; ".join(notes)
 
 
 class FioRun:
