@@ -311,8 +311,13 @@ static void cond_record_boot(struct runner *r, struct condition *c)
 		}
 		pins = all;
 	}
+	/* the command line as booted: the composer adds the mode's own arguments (swiotlb=force, ...) */
+	const char *cmdline = g->cmdline;
+	for (size_t i = 0; i + 1 < g->av.argc; i++)
+		if (!strcmp(g->av.argv[i], "-append"))
+			cmdline = g->av.argv[i + 1];
 	manifest_boot(c->manifest, argv_json(&g->av), versions_json(r, g), json_or_null(r->host_check),
-		      json_or_null(g->boot_check), g->cmdline, pins);
+		      json_or_null(g->boot_check), cmdline, pins);
 	if (c->n_guests > 1) {
 		json_object *ports = json_object_new_array();
 		for (int i = 0; i < c->n_guests; i++)
