@@ -856,6 +856,11 @@ int cmd_run(int argc, char **argv)
 
 	r.t0 = now_ms();
 	r.total = todo;
+	for (size_t e = 0; e < s.engines.n && !r.quiet; e++)
+		for (size_t b = 0; b < s.backends.n; b++)
+			if (!study_engine_fits(s.engines.v[e], s.backends.v[b]))
+				fprintf(stderr, "cvmio run: note: %s cannot drive %s; left out of the plan\n",
+					s.engines.v[e], s.backends.v[b]);
 	if (!r.quiet)
 		fprintf(stderr, "cvmio run: %s: %zu runs to do (%zu done before), results in %s\n", s.name, todo,
 			p.n - todo, outdir);
