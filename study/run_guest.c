@@ -183,12 +183,11 @@ static int compose(const struct study *s, const char *mode, const char *backend,
 		req.kernel = kernel;
 		req.initrd = initrd;
 		appliance_facts(kernel, &base, &g->kernel_version);
-		/*
-		 * no_timer_check: on a loaded host a TCG guest can miss the
-		 * kernel's early IO-APIC timer check and panic at boot.
-		 */
-		if (asprintf(&g->cmdline, "%s cvmio.quiet=1 no_timer_check%s%s",
-			     base ? base : "console=ttyS0 panic=-1 cvmio.port=8765 cvmio.checkport=8766",
+		/* The appliance's own line (build/guest/cmdline) has no_timer_check:
+		 * on a loaded host a TCG guest can miss the kernel's early IO-APIC
+		 * timer check and panic at boot. */
+		if (asprintf(&g->cmdline, "%s cvmio.quiet=1%s%s",
+			     base ? base : "console=ttyS0 panic=-1 no_timer_check cvmio.port=8765 cvmio.checkport=8766",
 			     s->append ? " " : "", s->append ? s->append : "") < 0)
 			abort();
 		free(base);
