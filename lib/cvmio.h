@@ -36,4 +36,7 @@ int cmd_analyze(int argc, char **argv);
 int cvmio_error(int code, const char *verb, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* The whole text file at path (malloc'd), or NULL with errno set. */
+char *cvmio_read_file(const char *path);
+
 #endif

@@ -87,22 +87,6 @@ static int mkdir_p(const char *path)
 	return mkdir(tmp, 0755) && errno != EEXIST ? -1 : 0;
 }
 
-static char *read_text(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	char *buf = NULL;
-	size_t len = 0;
-
-	if (!f)
-		return NULL;
-	if (getdelim(&buf, &len, '\0', f) < 0) {
-		free(buf);
-		buf = NULL;
-	}
-	fclose(f);
-	return buf;
-}
-
 static json_object *json_or_null(const char *text)
 {
 	return text ? json_tokener_parse(text) : NULL;
@@ -398,7 +382,7 @@ static int cond_alive(void *ctx, char *why, size_t len)
 static void write_failed(const char *path, const char *reason)
 {
 	char tmp[PATH_MAX + 64];
-	char *earlier = read_text(path);
+	char *earlier = cvmio_read_file(path);
 	FILE *f;
 
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);

@@ -10,24 +10,9 @@
 
 #include <json.h>
 
+#include "cvmio.h"
 #include "run_fio.h"
 #include "run_proc.h"
-
-static char *read_file(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	char *buf = NULL;
-	size_t len = 0;
-
-	if (!f)
-		return NULL;
-	if (getdelim(&buf, &len, '\0', f) < 0) {
-		free(buf);
-		buf = NULL;
-	}
-	fclose(f);
-	return buf;
-}
 
 /*
  * The most telling line of a file the fio client wrote: fio's own "fio: ..."
@@ -36,7 +21,7 @@ static char *read_file(const char *path)
  */
 static int telling_line(const char *path, char *out, size_t len)
 {
-	char *text = read_file(path);
+	char *text = cvmio_read_file(path);
 	int rank = 0;
 
 	if (!text)
@@ -112,7 +97,7 @@ static int check_jobs(json_object *jobs, char *reason, size_t len)
 
 int fio_output_ok(const char *path, char *reason, size_t len)
 {
-	char *text = read_file(path);
+	char *text = cvmio_read_file(path);
 	json_object *root, *jobs;
 	int rc = -1;
 

@@ -18,6 +18,7 @@
 #include <json.h>
 
 #include "cvmio-config.h"
+#include "cvmio.h"
 #include "run_guest.h"
 #include "run_proc.h"
 
@@ -243,25 +244,9 @@ int guest_start(const struct study *s, const char *mode, const char *backend, co
 	return 0;
 }
 
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	char *buf = NULL;
-	size_t len = 0;
-
-	if (!f)
-		return NULL;
-	if (getdelim(&buf, &len, '\0', f) < 0) {
-		free(buf);
-		buf = NULL;
-	}
-	fclose(f);
-	return buf;
-}
-
 static void tail_reason(const char *path, const char *what, char *buf, size_t len)
 {
-	char *text = slurp(path);
+	char *text = cvmio_read_file(path);
 	char *last = NULL;
 
 	if (text) {
@@ -336,7 +321,7 @@ int guest_poll_ready(struct guest *g)
 		return 1;
 	if (!guest_alive(g))
 		return -1;
-	text = slurp(g->console);
+	text = cvmio_read_file(g->console);
 	const char *gerr = text ? strstr(text, "CVMIO-GUEST-ERROR") : NULL;
 	if (gerr) {
 		snprintf(g->why, sizeof(g->why), "the guest says: %.*s", (int)strcspn(gerr, "\r\n"), gerr);
