@@ -9,6 +9,7 @@ on free ports, so tests can run beside other people's.
 """
 
 import atexit
+import base64
 import json
 import os
 import re
@@ -258,25 +259,33 @@ class Guest:
         with open(job, "w") as f:
             f.write(jobtext)
         t0 = time.monotonic()
+        proc = subprocess.Popen([FIO, f"--client=127.0.0.1,{self.port}", "--output-format=json",
+                                 f"--output={out}", job],
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         try:
-            r = subprocess.run([FIO, f"--client=127.0.0.1,{self.port}", "--output-format=json",
-                                f"--output={out}", job],
-                               capture_output=True, text=True, timeout=timeout)
-            rc, stderr, timed_out = r.returncode, r.stdout + r.stderr, False
-        except subprocess.TimeoutExpired as e:
-            rc, stderr, timed_out = None, str(e.stdout or "") + str(e.stderr or ""), True
+            stderr, _ = proc.communicate(timeout=timeout)
+            rc, timed_out = proc.returncode, False
+        except subprocess.TimeoutExpired:
+            # look while the run is still hung, then end the client
+            notes = [host_process_state(proc.pid, "host fio client"), self.diagnose()]
+            proc.kill()
+            stderr, _ = proc.communicate()
+            rc, timed_out = None, True
+            stderr = (stderr or "") + "; " + "; ".join(notes)
         try:
             with open(out, errors="replace") as f:
                 text = f.read()
         except OSError:
             text = ""
-        if timed_out:
-            stderr += "; " + self.diagnose()
         return FioRun(rc, text, stderr, timed_out, time.monotonic() - t0)
 
     def diagnose(self):
         """After a hung fio run: is the guest still alive, and is its fio
-        server still serving (a hung job then, not a dead guest)?"""
+        server still serving (a hung job then, not a dead guest)?  The probe
+        job also prints the state of every fio process in the guest (kernel
+        stack, current syscall) and the disks' in-flight requests to the
+        console; that block goes to hang-state.txt in the guest's folder and
+        to stdout."""
         notes = []
         if self.proc.poll() is not None:
             return f"QEMU has exited ({self.proc.returncode})"
@@ -286,18 +295,75 @@ class Guest:
                          else f"guest check port says {c[:80]!r}")
         except OSError as e:
             notes.append(f"guest check port does not answer ({e})")
+        console_seen = len(self.console_text())
         job = os.path.join(self.dir, "diagnose.fio")
         with open(job, "w") as f:
-            f.write("[probe]\nioengine=null\nsize=4k\n")
+            f.write("[probe]\nioengine=null\nsize=4k\n" + _exec_prerun_line(GUEST_FIO_STATE))
         try:
             r = subprocess.run([FIO, f"--client=127.0.0.1,{self.port}", job],
                                capture_output=True, text=True, timeout=30)
             notes.append(f"a null-engine probe job through the fio server exits {r.returncode}")
         except subprocess.TimeoutExpired:
             notes.append("the fio server does not run a null-engine probe job within 30 s")
-        tail = self.console_text().strip().splitlines()[-3:]
+        state = self._guest_fio_state(console_seen)
+        if state:
+            path = os.path.join(self.dir, "hang-state.txt")
+            with open(path, "w") as f:
+                f.write(state + "\n")
+            print(f"       {self.name}: guest state of the hung run:\n{state}", flush=True)
+            notes.append(f"guest fio processes' state in {path}")
+        else:
+            notes.append("no guest fio process state on the console")
+        console = re.sub(r"CVMIO-DIAG-BEGIN.*?CVMIO-DIAG-END", "", self.console_text(), flags=re.S)
+        tail = console.strip().splitlines()[-3:]
         notes.append(f"console tail: {tail}")
         return "; ".join(notes)
+
+    def _guest_fio_state(self, after, wait=10):
+        """The probe's block on the console (written after offset 'after')."""
+        deadline = time.monotonic() + wait
+        while True:
+            m = re.search(r"CVMIO-DIAG-BEGIN\r?\n(.*?)CVMIO-DIAG-END", self.console_text()[after:], re.S)
+            if m or time.monotonic() > deadline:
+                return m.group(1).rstrip() if m else None
+            time.sleep(0.2)
+
+
+# Run in the guest by diagnose()'s probe job: every fio process (the server,
+# its connection and backend processes, the jobs) with each thread's current
+# syscall and kernel stack, and the requests in flight per disk, on the
+# console between markers.
+GUEST_FIO_STATE = r"""exec >/dev/console 2>&1
+echo CVMIO-DIAG-BEGIN
+for p in $(pidof fio); do
+  echo "fio pid $p: $(grep -E '^(State|PPid)' /proc/$p/status | tr '\t\n' '  ')"
+  for t in /proc/$p/task/*; do
+    echo "  task ${t##*/} syscall: $(cat $t/syscall)"
+    sed 's/^/    /' $t/stack
+  done
+done
+for d in /sys/block/*; do echo "  ${d##*/} in flight (read write): $(cat $d/inflight)"; done
+echo CVMIO-DIAG-END
+"""
+
+
+def _exec_prerun_line(script):
+    """An exec_prerun= job line running a shell script: fio cuts option values
+    at ';' (comment), so the script travels base64-encoded."""
+    b64 = base64.b64encode(script.encode()).decode()
+    return f"exec_prerun=sh -c 'eval \"$(echo {b64} | base64 -d)\"'\n"
+
+
+def host_process_state(pid, what):
+    """wchan and current syscall of a host process (why a client waits)."""
+    try:
+        with open(f"/proc/{pid}/wchan") as f:
+            wchan = f.read().strip() or "-"
+        with open(f"/proc/{pid}/syscall") as f:
+            syscall = f.read().strip()
+        return f"{what} waits in {wchan} (syscall {syscall.split()[0]})"
+    except (OSError, IndexError):
+        return f"{what}: state not readable"
 
 
 class FioRun:
@@ -338,8 +404,10 @@ class FioRun:
         return None
 
     def summary(self):
+        # a hung run's stderr ends with the diagnosis: keep all of it
+        keep = 1500 if self.timed_out else 300
         return (f"fio exit {self.rc}{' (timed out)' if self.timed_out else ''}; "
-                f"stderr: {self.stderr.strip()[-300:]!r}; output tail: {self.text.strip()[-300:]!r}")
+                f"stderr: {self.stderr.strip()[-keep:]!r}; output tail: {self.text.strip()[-300:]!r}")
 
 
 def job_bytes(job):
