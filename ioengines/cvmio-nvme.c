@@ -383,49 +383,22 @@ static int nvme_commit(struct thread_data *td)
 	return 0;
 }
 
-static unsigned int drain_cq(struct nvme_data *nd, unsigned int from, unsigned int max)
+/* res: 0 done, > 0 NVMe status, < 0 -errno */
+static void complete_io_u(struct io_u *io_u, int res)
 {
-	struct io_uring_cqe *cqe;
-	unsigned int head, n = 0;
-
-	io_uring_for_each_cqe(&nd->ring, head, cqe) {
-		struct io_u *io_u;
-
-		if (from + n >= max)
-			break;
-		io_u = io_uring_cqe_get_data(cqe);
-		/* res: 0 done, > 0 NVMe status, < 0 -errno */
-		io_u->error = cqe->res < 0 ? -cqe->res : (cqe->res ? EIO : 0);
-		nd->events[from + n++] = io_u;
-	}
-	io_uring_cq_advance(&nd->ring, n);
-	return n;
+	io_u->error = res < 0 ? -res : (res ? EIO : 0);
 }
 
 static int nvme_getevents(struct thread_data *td, unsigned int min,
 			  unsigned int max, const struct timespec *t)
 {
 	struct nvme_data *nd = td->io_ops_data;
-	unsigned int got = 0;
-	bool entered = false;
 
 	(void)t;
 	if (!nd->ring_ready)
 		return 0;
-	for (;;) {
-		int ret;
-
-		got += drain_cq(nd, got, max);
-		if (got >= min && (got || entered ||
-				   !cvmio_ring_needs_enter_to_reap(&nd->ring)))
-			return (int)got;
-		ret = cvmio_ring_wait(&nd->ring, min > got ? min - got : 0, &nd->stats);
-		entered = true;
-		if (ret < 0 && ret != -EINTR && ret != -EAGAIN && ret != -EBUSY) {
-			td_verror(td, -ret, "io_uring_enter(GETEVENTS)");
-			return ret;
-		}
-	}
+	return cvmio_ring_getevents(td, &nd->ring, &nd->stats, nd->events,
+				    min, max, complete_io_u);
 }
 
 static struct io_u *nvme_event(struct thread_data *td, int event)

@@ -366,47 +366,14 @@ static void complete_io_u(struct io_u *io_u, int res)
 	}
 }
 
-/* Move up to 'max' completions from the CQ into ud->events[from..]. */
-static unsigned int drain_cq(struct uring_data *ud, unsigned int from, unsigned int max)
-{
-	struct io_uring_cqe *cqe;
-	unsigned int head, n = 0;
-
-	io_uring_for_each_cqe(&ud->ring, head, cqe) {
-		struct io_u *io_u;
-
-		if (from + n >= max)
-			break;
-		io_u = io_uring_cqe_get_data(cqe);
-		complete_io_u(io_u, cqe->res);
-		ud->events[from + n++] = io_u;
-	}
-	io_uring_cq_advance(&ud->ring, n);
-	return n;
-}
-
 static int uring_getevents(struct thread_data *td, unsigned int min,
 			   unsigned int max, const struct timespec *t)
 {
 	struct uring_data *ud = td->io_ops_data;
-	unsigned int got = 0;
-	bool entered = false;
 
 	(void)t;
-	for (;;) {
-		int ret;
-
-		got += drain_cq(ud, got, max);
-		if (got >= min && (got || entered || min ||
-				   !cvmio_ring_needs_enter_to_reap(&ud->ring)))
-			return (int)got;
-		ret = cvmio_ring_wait(&ud->ring, min > got ? min - got : 0, &ud->stats);
-		entered = true;
-		if (ret < 0 && ret != -EINTR && ret != -EAGAIN && ret != -EBUSY) {
-			td_verror(td, -ret, "io_uring_enter(GETEVENTS)");
-			return ret;
-		}
-	}
+	return cvmio_ring_getevents(td, &ud->ring, &ud->stats, ud->events,
+				    min, max, complete_io_u);
 }
 
 static struct io_u *uring_event(struct thread_data *td, int event)

@@ -63,7 +63,8 @@ int cvmio_ring_submit(struct io_uring *ring, unsigned int nr,
 	return ret;
 }
 
-bool cvmio_ring_needs_enter_to_reap(const struct io_uring *ring)
+/* Whether the CQ only fills when we enter the kernel for it. */
+static bool needs_enter_to_reap(const struct io_uring *ring)
 {
 	return ring->flags & (IORING_SETUP_DEFER_TASKRUN | IORING_SETUP_IOPOLL);
 }
@@ -77,4 +78,48 @@ int cvmio_ring_wait(struct io_uring *ring, unsigned int wait_nr,
 
 	cvmio_reap_done(stats, start);
 	return ret;	/* liburing returns -errno */
+}
+
+/* Move up to max - from completions from the CQ into events[from..]. */
+static unsigned int drain_cq(struct io_uring *ring, struct io_u **events,
+			     unsigned int from, unsigned int max,
+			     cvmio_cqe_complete_fn complete)
+{
+	struct io_uring_cqe *cqe;
+	unsigned int head, n = 0;
+
+	io_uring_for_each_cqe(ring, head, cqe) {
+		struct io_u *io_u;
+
+		if (from + n >= max)
+			break;
+		io_u = io_uring_cqe_get_data(cqe);
+		complete(io_u, cqe->res);
+		events[from + n++] = io_u;
+	}
+	io_uring_cq_advance(ring, n);
+	return n;
+}
+
+int cvmio_ring_getevents(struct thread_data *td, struct io_uring *ring,
+			 struct cvmio_stats *stats, struct io_u **events,
+			 unsigned int min, unsigned int max,
+			 cvmio_cqe_complete_fn complete)
+{
+	unsigned int got = 0;
+	bool entered = false;
+
+	for (;;) {
+		int ret;
+
+		got += drain_cq(ring, events, got, max, complete);
+		if (got >= min && (got || entered || !needs_enter_to_reap(ring)))
+			return (int)got;
+		ret = cvmio_ring_wait(ring, min > got ? min - got : 0, stats);
+		entered = true;
+		if (ret < 0 && ret != -EINTR && ret != -EAGAIN && ret != -EBUSY) {
+			td_verror(td, -ret, "io_uring_enter(GETEVENTS)");
+			return ret;
+		}
+	}
 }

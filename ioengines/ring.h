@@ -36,7 +36,19 @@ int cvmio_ring_submit(struct io_uring *ring, unsigned int nr,
 int cvmio_ring_wait(struct io_uring *ring, unsigned int wait_nr,
 		    struct cvmio_stats *stats);
 
-/* Whether the CQ only fills when we enter the kernel for it. */
-bool cvmio_ring_needs_enter_to_reap(const struct io_uring *ring);
+/* Turns one CQE's result into the io_u's error/resid (engine-specific). */
+typedef void (*cvmio_cqe_complete_fn)(struct io_u *io_u, int res);
+
+/*
+ * fio's getevents for an io_uring engine: move between 'min' and 'max'
+ * completions into events[], each finished by 'complete'.  On rings whose CQ
+ * only fills when we enter the kernel (DEFER_TASKRUN, IOPOLL) it enters at
+ * least once even for min = 0, so a polling fio still makes progress.
+ * Returns the count or -errno (reported with td_verror).
+ */
+int cvmio_ring_getevents(struct thread_data *td, struct io_uring *ring,
+			 struct cvmio_stats *stats, struct io_u **events,
+			 unsigned int min, unsigned int max,
+			 cvmio_cqe_complete_fn complete);
 
 #endif
