@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "analysis.h"
+#include "cvmio.h"
 
 static const char *const metric_names[M_COUNT] = {
 	[M_BW_KIB] = "bw_kib",
@@ -67,6 +68,8 @@ static void merge_direction(struct dir_measure *dst, struct dir_measure *src)
 
 int aggregate_add(struct file_result *fr, struct job_measure *jm)
 {
+	struct job_measure *grown;
+
 	for (size_t i = 0; i < fr->njobs; i++) {
 		struct job_measure *have = &fr->jobs[i];
 		if (signature_cmp(&have->sig, &jm->sig))
@@ -78,14 +81,10 @@ int aggregate_add(struct file_result *fr, struct job_measure *jm)
 			have->mixed_groups = true;
 		return 0;
 	}
-	if (fr->njobs == fr->cap) {
-		size_t cap = fr->cap ? fr->cap * 2 : 8;
-		struct job_measure *j = realloc(fr->jobs, cap * sizeof(*j));
-		if (!j)
-			return -1;
-		fr->jobs = j;
-		fr->cap = cap;
-	}
+	grown = cvmio_grow(fr->jobs, fr->njobs, &fr->cap, sizeof(*grown));
+	if (!grown)
+		return -1;
+	fr->jobs = grown;
 	fr->jobs[fr->njobs++] = *jm;
 	return 0;
 }

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "analysis.h"
+#include "cvmio.h"
 
 #define MIN_REPS_FOR_CI 3
 
@@ -21,14 +22,11 @@ void rowset_free(struct rowset *rs)
 
 static int push_row(struct rowset *rs, const struct row *r)
 {
-	if (rs->n == rs->cap) {
-		size_t cap = rs->cap ? rs->cap * 2 : 64;
-		struct row *n = realloc(rs->r, cap * sizeof(*n));
-		if (!n)
-			return -1;
-		rs->r = n;
-		rs->cap = cap;
-	}
+	struct row *grown = cvmio_grow(rs->r, rs->n, &rs->cap, sizeof(*grown));
+
+	if (!grown)
+		return -1;
+	rs->r = grown;
 	rs->r[rs->n++] = *r;
 	return 0;
 }

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "analysis.h"
+#include "cvmio.h"
 
 #define STATS_PREFIX "cvmio-stats: "
 
@@ -267,14 +268,11 @@ out:
 
 static int add_engine_record(struct file_result *fr, const struct engine_record *rec)
 {
-	if (fr->neng == fr->engcap) {
-		size_t cap = fr->engcap ? fr->engcap * 2 : 8;
-		struct engine_record *e = realloc(fr->eng, cap * sizeof(*e));
-		if (!e)
-			return -1;
-		fr->eng = e;
-		fr->engcap = cap;
-	}
+	struct engine_record *grown = cvmio_grow(fr->eng, fr->neng, &fr->engcap, sizeof(*grown));
+
+	if (!grown)
+		return -1;
+	fr->eng = grown;
 	fr->eng[fr->neng++] = *rec;
 	return 0;
 }

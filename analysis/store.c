@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "analysis.h"
+#include "cvmio.h"
 
 void store_init(struct store *st)
 {
@@ -63,14 +64,10 @@ struct series *store_get(struct store *st, size_t cond, const char *backend,
 	struct series *s = store_find(st, cond, backend, sig, d);
 	if (s)
 		return s;
-	if (st->n == st->cap) {
-		size_t cap = st->cap ? st->cap * 2 : 16;
-		struct series *n = realloc(st->s, cap * sizeof(*n));
-		if (!n)
-			return NULL;
-		st->s = n;
-		st->cap = cap;
-	}
+	s = cvmio_grow(st->s, st->n, &st->cap, sizeof(*s));
+	if (!s)
+		return NULL;
+	st->s = s;
 	s = &st->s[st->n];
 	memset(s, 0, sizeof(*s));
 	s->backend = strdup(backend);
@@ -87,14 +84,11 @@ struct series *store_get(struct store *st, size_t cond, const char *backend,
 
 static int values_push(struct values *v, double x)
 {
-	if (v->n == v->cap) {
-		size_t cap = v->cap ? v->cap * 2 : 8;
-		double *n = realloc(v->v, cap * sizeof(*n));
-		if (!n)
-			return -1;
-		v->v = n;
-		v->cap = cap;
-	}
+	double *grown = cvmio_grow(v->v, v->n, &v->cap, sizeof(*grown));
+
+	if (!grown)
+		return -1;
+	v->v = grown;
 	v->v[v->n++] = x;
 	return 0;
 }

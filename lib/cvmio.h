@@ -36,6 +36,13 @@ int cmd_analyze(int argc, char **argv);
 int cvmio_error(int code, const char *verb, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/*
+ * Room for one more element: returns items itself while used < *cap, else
+ * the array realloc'd to twice *cap (16 at first), updating *cap; NULL when
+ * out of memory, items and *cap then unchanged.
+ */
+void *cvmio_grow(void *items, size_t used, size_t *cap, size_t elem_size);
+
 /* The whole text file at path (malloc'd), or NULL with errno set. */
 char *cvmio_read_file(const char *path);
 

@@ -14,6 +14,7 @@
 #include <ini.h>
 
 #include "cvmio-config.h"
+#include "cvmio.h"
 #include "profile.h"
 
 /* Keys a profile may set; anything else is a typo worth reporting. */
@@ -110,6 +111,7 @@ static int on_entry(void *user, const char *section, const char *key, const char
 {
 	struct load_ctx *c = user;
 	struct profile *p = c->p;
+	struct profile_entry *grown;
 	int line = c->lineno;
 
 	if (c->failed)
@@ -134,18 +136,13 @@ static int on_entry(void *user, const char *section, const char *key, const char
 		c->failed = 1;
 		return 0;
 	}
-	if (p->n == p->cap) {
-		size_t cap = p->cap ? p->cap * 2 : 16;
-		struct profile_entry *e = realloc(p->entries, cap * sizeof(*e));
-
-		if (!e) {
-			snprintf(c->err, c->errlen, "%s: out of memory", p->path);
-			c->failed = 1;
-			return 0;
-		}
-		p->entries = e;
-		p->cap = cap;
+	grown = cvmio_grow(p->entries, p->n, &p->cap, sizeof(*grown));
+	if (!grown) {
+		snprintf(c->err, c->errlen, "%s: out of memory", p->path);
+		c->failed = 1;
+		return 0;
 	}
+	p->entries = grown;
 	p->entries[p->n].section = strdup(section);
 	p->entries[p->n].key = strdup(key);
 	p->entries[p->n].value = strdup(value);

@@ -4,16 +4,14 @@
 #include <stdio.h>
 #include <unistd.h>
 
+#include "cvmio.h"
 #include "run_plan.h"
 
 static void push(struct plan *p, size_t *cap, struct run_item it)
 {
-	if (p->n == *cap) {
-		*cap = *cap ? *cap * 2 : 64;
-		p->items = realloc(p->items, *cap * sizeof(*p->items));
-		if (!p->items)
-			abort();
-	}
+	p->items = cvmio_grow(p->items, p->n, cap, sizeof(*p->items));
+	if (!p->items)
+		abort();	/* a plan is small; no memory for it is no study */
 	p->items[p->n++] = it;
 }
 
