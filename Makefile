@@ -65,6 +65,8 @@ include cli/Makefile.inc
 include ioengines/Makefile.inc
 include analysis/Makefile.inc
 include qemu-profiles/Makefile.inc
+include check/Makefile.inc
+include memdump/Makefile.inc
 include study/Makefile.inc
 include guest/Makefile.inc
 include jobfiles/Makefile.inc

@@ -27,7 +27,7 @@
 #include "run_guest.h"
 #include "run_manifest.h"
 #include "run_plan.h"
-#include "run_proc.h"
+#include "proc.h"
 #include "run_study.h"
 
 #define MAX_BOOTS 3  /* per (mode, backend) and invocation: the first boot and two after failures */

@@ -12,7 +12,7 @@
 
 #include "cvmio.h"
 #include "run_fio.h"
-#include "run_proc.h"
+#include "proc.h"
 
 /*
  * The most telling line of a file the fio client wrote: fio's own "fio: ..."

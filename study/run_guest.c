@@ -20,7 +20,7 @@
 #include "cvmio-config.h"
 #include "cvmio.h"
 #include "run_guest.h"
-#include "run_proc.h"
+#include "proc.h"
 
 #define READY_MARK "CVMIO-FIO-SERVER-READY"
 #define CHECK_BEGIN "CVMIO-CHECK-BEGIN"

@@ -10,7 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "run_proc.h"
+#include "proc.h"
 
 long long now_ms(void)
 {

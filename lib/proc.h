@@ -5,8 +5,8 @@
  * order), and with PR_SET_PDEATHSIG so that even a SIGKILLed runner leaves
  * no QEMU or fio behind.
  */
-#ifndef CVMIO_RUN_PROC_H
-#define CVMIO_RUN_PROC_H
+#ifndef CVMIO_PROC_H
+#define CVMIO_PROC_H
 
 #include <signal.h>
 #include <sys/types.h>
