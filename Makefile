@@ -10,6 +10,8 @@
 #   make bench      all benchmarks (bench-engines, bench-analyze, ...)
 
 TOP := $(CURDIR)
+# The fragments define rules of their own; "make" alone still means "all".
+.DEFAULT_GOAL := all
 O ?= build
 CONFIG_MAK := build/config.mak
 
