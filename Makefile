@@ -92,6 +92,19 @@ $(CVMIO_BIN): $(CVMIO_OBJS)
 
 -include $(CVMIO_OBJS:.o=.d)
 
+# The libFuzzer harnesses the parts add to FUZZ_PROGRAMS (their bounded runs
+# are tests in TEST_SCRIPTS, which skip, saying why, where clang cannot).
+.PHONY: fuzz-programs-maybe
+fuzz-programs-maybe:
+	@for f in $(FUZZ_PROGRAMS); do $(MAKE) --no-print-directory $$f >/dev/null 2>&1 || \
+		echo "note: $$f not built (clang/libFuzzer?); its test will say why"; done
+CHECK_PREREQS += fuzz-programs-maybe
+# 'make fuzz' runs them longer too (FUZZ_SECONDS each)
+.PHONY: fuzz-more
+fuzz: fuzz-more
+fuzz-more: $(FUZZ_PROGRAMS)
+	for t in $(FUZZ_TESTS); do CVMIO_BUILD=$(O) CVMIO_FUZZ_SECONDS=$(FUZZ_SECONDS) sh $$t || exit 1; done
+
 deps:
 	@sh scripts/deps.sh
 
