@@ -18,6 +18,8 @@ CONFIG_MAK := build/config.mak
 ifeq ($(wildcard $(CONFIG_MAK)),)
 ifeq ($(filter deps help distclean,$(MAKECMDGOALS)),)
 BOOTSTRAP := 1
+else
+UNCONFIGURED := 1
 endif
 endif
 
@@ -30,8 +32,16 @@ $(FIRST_GOAL):
 	$(MAKE) $(MAKECMDGOALS)
 $(filter-out $(FIRST_GOAL),$(MAKECMDGOALS)):
 	@:
+else ifdef UNCONFIGURED
+# No build/config.mak yet: only what needs no configuration ('make deps' comes
+# before ./configure in a fresh tree).
+.PHONY: deps help distclean
 deps:
 	@sh scripts/deps.sh
+help:
+	@sed -n '2,12p' Makefile
+distclean:
+	rm -rf build
 else
 include $(CONFIG_MAK)
 
