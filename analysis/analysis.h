@@ -174,8 +174,15 @@ bool job_metric(const struct job_measure *jm, enum direction d, enum metric m, d
 
 /* ---- store.c ---- */
 
+/*
+ * One value per repetition.  rep[i] names where v[i] came from: an index
+ * into the store's interned repetition identities (the result's path
+ * relative to <condition>/<backend>/, e.g. "cvmio-uring/latency.fio/rep-3.json"),
+ * so that rep-N of two conditions can be paired by comparing integers.
+ */
 struct values {
 	double *v;
+	size_t *rep;
 	size_t n, cap;
 };
 
@@ -193,6 +200,8 @@ struct series {
 struct store {
 	char **conds;
 	size_t nconds;
+	char **reps;		/* interned repetition identities, shared by all conditions */
+	size_t nreps, repcap;
 	struct series *s;
 	size_t n, cap;
 };
@@ -202,8 +211,11 @@ void store_free(struct store *st);
 size_t store_cond(struct store *st, const char *cond);
 struct series *store_get(struct store *st, size_t cond, const char *backend,
 			 const struct signature *sig, enum direction d);
-int store_add_file(struct store *st, size_t cond, const char *backend, const struct file_result *fr,
-		   bool verified);
+/* rep_id: the file's path relative to its backend folder (its repetition identity). */
+int store_add_file(struct store *st, size_t cond, const char *backend, const char *rep_id,
+		   const struct file_result *fr, bool verified);
+/* The index of an interned repetition identity (adding it); (size_t)-1 when out of memory. */
+size_t store_rep(struct store *st, const char *rep_id);
 struct series *store_find(const struct store *st, size_t cond, const char *backend,
 			  const struct signature *sig, enum direction d);
 
@@ -264,8 +276,22 @@ void sort_doubles(double *v, size_t n);
  */
 int bootstrap_ratio_ci(const double *b, size_t nb, const double *c, size_t nc, unsigned resamples,
 		       uint64_t seed, double *lo, double *hi);
-/* Two-sided Mann-Whitney U p-value: exact without ties and n1+n2 <= 40, else normal approx. */
+/* 95 % percentile bootstrap interval of the median of sorted v (the paired case: v holds per-pair ratios). */
+int bootstrap_median_ci(const double *v, size_t n, unsigned resamples, uint64_t seed, double *lo,
+			double *hi);
+
+/*
+ * Two-sided p-values, 2 * min(P(S <= s), P(S >= s)) under the exact
+ * permutation distribution of the statistic given the data's ties
+ * (midranks), so never below the exact floor; a normal approximation with
+ * tie and continuity corrections only beyond the sizes below.
+ */
+#define MANN_WHITNEY_EXACT_MAX 50	/* na + nb */
+#define WILCOXON_EXACT_MAX 200		/* non-zero differences */
+/* Mann-Whitney U (Wilcoxon rank sum) of independent samples a and b. */
 double mann_whitney_p(const double *a, size_t na, const double *b, size_t nb);
+/* Wilcoxon signed-rank of paired differences d (zeros dropped; all zero: 1). */
+double wilcoxon_signed_rank_p(const double *d, size_t n);
 
 /* ---- compare.c ---- */
 
@@ -278,6 +304,8 @@ struct row {
 	double baseline, compare, ratio;
 	double ci_low, ci_high, p_value;	/* NAN when fewer than 3 repetitions a side */
 	size_t n_baseline, n_compare;
+	size_t pairs;		/* paired analysis: the number of pairs; 0 when unpaired */
+	bool degenerate;	/* the interval is just the range the data allow: n too small */
 	bool verified;
 };
 
@@ -289,9 +317,23 @@ struct rowset {
 #define BOOTSTRAP_RESAMPLES 2000
 #define BOOTSTRAP_SEED 0x63766d696fULL	/* "cvmio" */
 
-/* Rows for baseline vs each compare condition; one-sided series are warned about. */
+/*
+ * Rows for baseline vs each compare condition; one-sided series are warned
+ * about.  A metric whose repetitions all have a partner at the same
+ * repetition identity on the other side is analyzed paired, unless
+ * unpaired is set (cvmio analyze --unpaired).
+ */
 int compare_build(const struct store *st, size_t baseline, const size_t *compares, size_t ncompares,
-		  struct rowset *rs, struct diag *d);
+		  bool unpaired, struct rowset *rs, struct diag *d);
+/*
+ * One row's statistics from the two sides' values.  Paired when pair_b
+ * (the baseline value of each compare value's partner, in cv's order) is
+ * given: the median of the per-pair ratios, a bootstrap over pairs and the
+ * Wilcoxon signed-rank test of the log ratios.  Else independent samples:
+ * the ratio of medians, a bootstrap of each side, Mann-Whitney U.
+ */
+int row_stats(const double *bv, size_t nb, const double *cv, size_t nc, const double *pair_b,
+	      struct row *r);
 void rowset_free(struct rowset *rs);
 
 /* ---- table.c ---- */

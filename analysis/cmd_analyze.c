@@ -16,17 +16,21 @@ static void usage(FILE *out)
 {
 	fputs("usage: cvmio analyze DIR --baseline COND --compare COND [--compare COND ...]\n"
 	      "                     [--format text|md|csv|latex|json] [--plot OUTDIR]\n"
-	      "                     [--allow-unverified] [--strict] [--quiet]\n"
+	      "                     [--unpaired] [--allow-unverified] [--strict] [--quiet]\n"
 	      "\n"
 	      "Reads fio JSON/json+ results below DIR/<condition>/<backend>/ and prints, per\n"
 	      "backend, workload signature, direction and metric, the median of each side over\n"
 	      "the repetitions, their ratio (compare/baseline), a 95% bootstrap interval and a\n"
-	      "Mann-Whitney p-value (with >= 3 repetitions a side).\n"
+	      "p-value (with >= 3 repetitions a side).  Repetitions with the same path below\n"
+	      "<condition>/<backend>/ on both sides are pairs (cvmio run interleaves them):\n"
+	      "the median of per-pair ratios and Wilcoxon's signed-rank test; otherwise the\n"
+	      "ratio of medians and Mann-Whitney U.\n"
 	      "\n"
 	      "  --baseline COND      the reference condition (e.g. plain)\n"
 	      "  --compare COND       a condition to compare with it (repeatable)\n"
 	      "  --format FMT         text (default), md, csv, latex or json\n"
 	      "  --plot OUTDIR        also write gnuplot scripts, data and PNG/SVG/PDF plots\n"
+	      "  --unpaired           treat the sides as independent samples even when paired\n"
 	      "  --allow-unverified   analyze results whose manifest says \"verified\": false\n"
 	      "  --strict             exit 3 when there was any warning\n"
 	      "  --quiet              no warnings on stderr (they still count for --strict)\n"
@@ -41,7 +45,7 @@ struct analyze_opts {
 	const char *compares[MAX_COMPARES];
 	size_t ncompares;
 	enum out_format format;
-	bool allow_unverified, strict, quiet;
+	bool allow_unverified, strict, quiet, unpaired;
 };
 
 static int parse_options(int argc, char **argv, struct analyze_opts *o)
@@ -52,6 +56,7 @@ static int parse_options(int argc, char **argv, struct analyze_opts *o)
 		{ "format", required_argument, NULL, 'f' },
 		{ "plot", required_argument, NULL, 'p' },
 		{ "allow-unverified", no_argument, NULL, 'U' },
+		{ "unpaired", no_argument, NULL, 'P' },
 		{ "strict", no_argument, NULL, 'S' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
@@ -74,6 +79,7 @@ static int parse_options(int argc, char **argv, struct analyze_opts *o)
 			break;
 		case 'p': o->plot_dir = optarg; break;
 		case 'U': o->allow_unverified = true; break;
+		case 'P': o->unpaired = true; break;
 		case 'S': o->strict = true; break;
 		case 'q': o->quiet = true; break;
 		case 'h': usage(stdout); return -1;
@@ -102,6 +108,22 @@ static int parse_options(int argc, char **argv, struct analyze_opts *o)
 	return 0;
 }
 
+/*
+ * An interval that is just the extreme ratios the data allow says only how
+ * few repetitions there were: say so once, with what would help.
+ */
+static void warn_degenerate(const struct rowset *rs, struct diag *d)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < rs->n; i++)
+		n += rs->r[i].degenerate;
+	if (n)
+		diag_warn(d, "%zu of %zu intervals are only the range of the repetitions' ratios (too few repetitions: "
+			  "an interval needs >= 6 pairs, or >= 4 repetitions a side unpaired, to be more than that; "
+			  "p < 0.05 needs >= 6 pairs or >= 4 a side)",
+			  n, rs->n);
+}
+
 static int analyze(const struct analyze_opts *o, struct store *st, struct rowset *rs)
 {
 	struct diag d = { .out = stderr, .quiet = o->quiet };
@@ -120,8 +142,9 @@ static int analyze(const struct analyze_opts *o, struct store *st, struct rowset
 	size_t baseline = store_cond(st, o->baseline);
 	for (size_t i = 0; i < o->ncompares; i++)
 		compares[i] = store_cond(st, o->compares[i]);
-	if (compare_build(st, baseline, compares, o->ncompares, rs, &d))
+	if (compare_build(st, baseline, compares, o->ncompares, o->unpaired, rs, &d))
 		return cvmio_error(CVMIO_EXIT_ENV, "analyze", "out of memory");
+	warn_degenerate(rs, &d);
 	if (wc.failed_runs && !o->quiet)
 		fprintf(stderr, "cvmio analyze: note: %u failed run(s) (*.failed) below %s are not in the results\n",
 			wc.failed_runs, o->dir);
