@@ -83,6 +83,31 @@ bool hist_percentile(const struct hist *h, double pct, uint64_t *value_ns);
 /* Bins from a json+ "bins" object ({"value": count, ...}); scale to ns. */
 int hist_from_json(struct hist *h, struct json_object *bins, double scale_to_ns);
 
+/* ---- validate.c ---- */
+
+struct field_rule {
+	double min, max;
+	bool whole;	/* a count: no fraction */
+};
+
+/*
+ * The number at o[key] when the key is present (*present): 0, or -1 with
+ * err naming the field when it is not a finite JSON number of the rule's
+ * kind and range.  Absent keys are not an error (*present = false).
+ */
+int field_num(struct json_object *o, const char *key, const struct field_rule *rule, double *out,
+	      bool *present, char *err, size_t errlen);
+
+/* One direction's numbers as fio printed them, for the consistency check. */
+struct dir_numbers {
+	double io_bytes, bw_bytes, bw_kib, iops, total_ios, runtime_ms;
+	bool has_io_bytes, has_bw_bytes, has_bw, has_iops, has_total_ios, has_runtime;
+};
+/* bw_bytes, bw and iops against io_bytes, total_ios and runtime, within fio's rounding. */
+int check_direction_consistency(const struct dir_numbers *n, char *err, size_t errlen);
+/* A percentile object: numeric keys increasing, finite values non-decreasing. */
+int check_percentiles(struct json_object *pct, char *err, size_t errlen);
+
 /* ---- ingest.c / aggregate.c ---- */
 
 enum metric {
@@ -113,7 +138,10 @@ struct dir_measure {
 	struct hist bins;	/* json+ clat bins (empty for plain json) */
 	unsigned entries;	/* job entries merged into this direction */
 	bool all_bins;		/* every one of them had json+ bins */
+	unsigned era;		/* ERA_NS (fio >= 3: lat_ns) and/or ERA_USEC (fio 2: lat) */
 };
+#define ERA_NS 1u
+#define ERA_USEC 2u
 
 /* One job entry or one merged group of clones. */
 struct job_measure {
@@ -132,13 +160,16 @@ struct engine_record {
 	uint64_t ios, submit_calls, submit_ns, reap_calls, reap_ns, syscalls;
 };
 
-/* Warnings: one line each, naming the file. */
+/* Warnings: one line each, naming the file; the same line is printed (and counted) once. */
 struct diag {
 	FILE *out;
 	unsigned warnings;
 	bool quiet;
+	char **seen;		/* the lines printed so far */
+	size_t nseen, seencap;
 };
 void diag_warn(struct diag *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void diag_free(struct diag *d);
 
 /* A parsed file: merged jobs (one per signature) ready for the store. */
 struct file_result {
@@ -194,6 +225,7 @@ struct series {
 	struct values metric[M_COUNT];
 	struct hist cdf;	/* all repetitions' clat bins merged, for CDF plots */
 	unsigned files;
+	unsigned eras;		/* ERA_* of its files, ORed: both is a mixed series */
 	bool all_verified;
 };
 

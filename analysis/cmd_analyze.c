@@ -124,27 +124,41 @@ static void warn_degenerate(const struct rowset *rs, struct diag *d)
 			  n, rs->n);
 }
 
-static int analyze(const struct analyze_opts *o, struct store *st, struct rowset *rs)
+/* fio 2 (usec, lat) and fio 3 (ns, lat_ns) differ in more than units: one series should not mix them. */
+static void warn_mixed_eras(const struct store *st, struct diag *d)
 {
-	struct diag d = { .out = stderr, .quiet = o->quiet };
+	for (size_t i = 0; i < st->n; i++) {
+		const struct series *s = &st->s[i];
+		if (s->eras == (ERA_NS | ERA_USEC)) {
+			char label[160];
+			signature_label(&s->sig, s->dir, label, sizeof(label));
+			diag_warn(d, "%s/%s: [%s] mixes usec-era (fio 2, 'lat') and ns-era (fio 3, 'lat_ns') results; "
+				  "one fio version per study is safer", st->conds[s->cond], s->backend, label);
+		}
+	}
+}
+
+static int analyze(const struct analyze_opts *o, struct store *st, struct rowset *rs, struct diag *d)
+{
 	struct walk_opts wo = { .allow_unverified = o->allow_unverified };
 	struct walk_counts wc = { 0 };
 	int rc = 0;
 	size_t compares[MAX_COMPARES];
 	/* every condition is read even after a bad one, so one run names every bad file */
 	for (size_t i = 0; i <= o->ncompares; i++) {
-		int r = walk_condition(o->dir, i ? o->compares[i - 1] : o->baseline, st, &wo, &d, &wc);
+		int r = walk_condition(o->dir, i ? o->compares[i - 1] : o->baseline, st, &wo, d, &wc);
 		if (r && !rc)
 			rc = r;
 	}
 	if (rc)
 		return rc;
+	warn_mixed_eras(st, d);
 	size_t baseline = store_cond(st, o->baseline);
 	for (size_t i = 0; i < o->ncompares; i++)
 		compares[i] = store_cond(st, o->compares[i]);
-	if (compare_build(st, baseline, compares, o->ncompares, o->unpaired, rs, &d))
+	if (compare_build(st, baseline, compares, o->ncompares, o->unpaired, rs, d))
 		return cvmio_error(CVMIO_EXIT_ENV, "analyze", "out of memory");
-	warn_degenerate(rs, &d);
+	warn_degenerate(rs, d);
 	if (wc.failed_runs && !o->quiet)
 		fprintf(stderr, "cvmio analyze: note: %u failed run(s) (*.failed) below %s are not in the results\n",
 			wc.failed_runs, o->dir);
@@ -163,8 +177,8 @@ static int analyze(const struct analyze_opts *o, struct store *st, struct rowset
 		if (rc)
 			return rc;
 	}
-	if (o->strict && d.warnings)
-		return cvmio_error(CVMIO_EXIT_INPUT, "analyze", "%u warning(s) and --strict", d.warnings);
+	if (o->strict && d->warnings)
+		return cvmio_error(CVMIO_EXIT_INPUT, "analyze", "%u warning(s) and --strict", d->warnings);
 	return 0;
 }
 
@@ -177,7 +191,9 @@ int cmd_analyze(int argc, char **argv)
 	struct store st;
 	struct rowset rs = { 0 };
 	store_init(&st);
-	rc = analyze(&o, &st, &rs);
+	struct diag d = { .out = stderr, .quiet = o.quiet };
+	rc = analyze(&o, &st, &rs, &d);
+	diag_free(&d);
 	rowset_free(&rs);
 	store_free(&st);
 	return rc;

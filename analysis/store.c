@@ -140,6 +140,7 @@ int store_add_file(struct store *st, size_t cond, const char *backend, const cha
 			if (jm->dir[d].all_bins && hist_merge(&s->cdf, &jm->dir[d].bins))
 				return -1;
 			s->files++;
+			s->eras |= jm->dir[d].era;
 			s->all_verified = s->all_verified && verified;
 		}
 	}

@@ -62,7 +62,7 @@ static void ingest_one(struct walk_ctx *c, const char *path, const struct manife
 {
 	struct file_result fr;
 	file_result_init(&fr);
-	char err[512];
+	char err[1024];
 	if (ingest_file(path, &fr, c->d, err, sizeof(err))) {
 		input_error(c, "%s: %s", path, err);
 	} else if (fr.njobs == 0) {

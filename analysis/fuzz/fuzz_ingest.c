@@ -52,5 +52,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();	/* a refusal always says why */
 	}
 	file_result_free(&fr);
+	diag_free(&d);
 	return 0;
 }

@@ -211,6 +211,7 @@ static void test_clone_aggregation(void **state)
 	assert_true(job_metric(jm, DIR_READ, M_SYSCALLS_PER_IO, &v));
 	assert_float_equal(v, 90.0 / 400.0, 1e-12);
 	file_result_free(&fr);
+	diag_free(&d);
 }
 
 static void test_clones_without_bins_omit_percentiles(void **state)
@@ -237,6 +238,7 @@ static void test_clones_without_bins_omit_percentiles(void **state)
 	assert_float_equal(v, 20.0, 1e-12);
 	assert_false(job_metric(&fr.jobs[0], DIR_READ, M_CLAT_P50_US, &v));
 	file_result_free(&fr);
+	diag_free(&d);
 }
 
 static void test_bad_inputs(void **state)
@@ -255,6 +257,7 @@ static void test_bad_inputs(void **state)
 		assert_int_equal(ingest_buffer(bad[i], strlen(bad[i]), "x", &fr, &d, err, sizeof(err)), -1);
 		assert_true(err[0] != '\0');
 		file_result_free(&fr);
+		diag_free(&d);
 	}
 }
 
