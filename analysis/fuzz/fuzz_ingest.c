@@ -29,10 +29,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		 * bootstrap is slow under the sanitizers; the rest gets the speed).
 		 */
 		int reps = size % 8 == 0 ? 3 : 1;
+		const struct manifest_info verified = { .state = VERIFY_YES, .accel = ACCEL_KVM },
+					   unverified = { .state = VERIFY_NONE, .accel = ACCEL_UNKNOWN };
 		static const char *const rep_ids[3] = { "rep-1.json", "rep-2.json", "rep-3.json" };
 		for (int rep = 0; rep < reps; rep++) {
-			store_add_file(&st, a, "be", rep_ids[rep], &fr, true);
-			store_add_file(&st, b, "be", rep_ids[rep], &fr, false);
+			store_add_file(&st, a, "be", rep_ids[rep], &fr, &verified);
+			store_add_file(&st, b, "be", rep_ids[rep], &fr, &unverified);
 		}
 		struct rowset rs = { 0 };
 		compare_build(&st, a, &b, 1, false, &rs, &d);
