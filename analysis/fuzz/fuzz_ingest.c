@@ -38,14 +38,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		struct rowset rs = { 0 };
 		compare_build(&st, a, &b, 1, false, &rs, &d);
-		for (size_t i = 0; i < rs.n; i++)
-			if (isfinite(rs.r[i].ratio) && rs.r[i].baseline != 0 && rs.r[i].ratio != 1.0 &&
-			    rs.r[i].compare == rs.r[i].baseline)
-				abort();	/* identical sides must give ratio 1 */
+		/*
+		 * The same values on both sides, repetition for repetition: the
+		 * analysis is paired and must say "no difference" exactly.
+		 */
+		for (size_t i = 0; i < rs.n; i++) {
+			const struct row *r = &rs.r[i];
+			if (r->baseline != r->compare || !r->pairs)
+				abort();
+			if (isfinite(r->ratio) && r->ratio != 1.0)
+				abort();	/* identical sides: ratio exactly 1 */
+			if (reps == 3 && isfinite(r->ratio) &&
+			    (r->ci_low != 1.0 || r->ci_high != 1.0 || r->p_value != 1.0))
+				abort();	/* ... interval [1, 1], p = 1 */
+		}
 		FILE *devnull = fopen("/dev/null", "w");
 		if (devnull) {
 			table_write(devnull, FMT_CSV, &st, a, &rs);
 			table_write(devnull, FMT_TEXT, &st, a, &rs);
+			table_write(devnull, FMT_JSON, &st, a, &rs);
 			fclose(devnull);
 		}
 		rowset_free(&rs);
