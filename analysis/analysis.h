@@ -9,10 +9,14 @@
  *   store.c      per (condition, backend, signature, direction) values
  *   manifest.c   the nearest manifest.json and what it says about a result
  *   walk.c       DIR/<condition>/<backend>/ ** / *.json, one file at a time
- *   stats.c      median, bootstrap interval, Mann-Whitney U
+ *   stats.c      median, bootstrap intervals, Mann-Whitney U, Wilcoxon signed-rank
  *   compare.c    baseline vs compare rows from the store
+ *   validate.c   every number read: type, range, consistency with its neighbours
+ *   provenance.c accelerator, mode, versions, CPU, clocksource per condition
  *   table.c      text / md / csv / latex / json output of the rows
+ *   table_html.c the rows as HTML (for --format html and the report)
  *   plot.c       gnuplot scripts, data and images
+ *   report.c     --report OUTDIR: every format, figures, one index.html
  */
 #ifndef CVMIO_ANALYSIS_H
 #define CVMIO_ANALYSIS_H
@@ -421,10 +425,53 @@ void rowset_free(struct rowset *rs);
 
 /* ---- table.c ---- */
 
-enum out_format { FMT_TEXT, FMT_MD, FMT_CSV, FMT_LATEX, FMT_JSON };
+enum out_format { FMT_TEXT, FMT_MD, FMT_CSV, FMT_LATEX, FMT_JSON, FMT_HTML };
 int parse_format(const char *s, enum out_format *f);
 int table_write(FILE *out, enum out_format f, const struct store *st, size_t baseline,
 		const struct rowset *rs);
+
+/* The cells people read (text, md, latex, html): one row, formatted for people. */
+#define TABLE_NCOLS 10
+extern const char *const table_headers[TABLE_NCOLS];
+struct cells {
+	char c[TABLE_NCOLS][160];
+};
+void row_cells(const struct row *r, struct cells *cl, bool *any_unverified);
+
+/* ---- table_html.c ---- */
+
+/* s with &, <, >, " and ' escaped for HTML text and attribute values. */
+void html_escaped(FILE *out, const char *s);
+/* The tables as an HTML fragment: TCG banner, one <table> per compare condition, provenance. */
+void write_html_tables(FILE *out, const struct store *st, size_t baseline, const struct rowset *rs);
+
+/* ---- report.c ---- */
+
+/*
+ * cvmio analyze --report OUTDIR: every format, the figures and one
+ * self-contained OUTDIR/index.html.  The page is a list of sections; a
+ * table of another part (a heatmap, the suite table) joins it with one
+ * report_add_section() call before report_write().
+ */
+typedef void (*report_section_fn)(FILE *html, const void *ctx);
+struct report_section {
+	char id[64];		/* the HTML id (an anchor in the contents) */
+	char title[160];
+	report_section_fn write;	/* writes the section's body (HTML) */
+	const void *ctx;
+};
+struct report {
+	struct report_section *s;
+	size_t n, cap;
+};
+void report_init(struct report *rep);
+void report_free(struct report *rep);
+int report_add_section(struct report *rep, const char *id, const char *title, report_section_fn write,
+		       const void *ctx);
+/* Everything into outdir; a cvmio exit code (errors already printed). */
+int report_write(const char *outdir, const char *gnuplot, const struct store *st, size_t baseline,
+		 const size_t *compares, size_t ncompares, const struct rowset *rs, const struct diag *d,
+		 struct report *rep);
 
 /* ---- plot.c ---- */
 

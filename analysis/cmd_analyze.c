@@ -15,7 +15,8 @@
 static void usage(FILE *out)
 {
 	fputs("usage: cvmio analyze DIR --baseline COND --compare COND [--compare COND ...]\n"
-	      "                     [--format text|md|csv|latex|json] [--plot OUTDIR]\n"
+	      "                     [--format text|md|csv|latex|json|html] [--plot OUTDIR]\n"
+	      "                     [--report OUTDIR]\n"
 	      "                     [--unpaired] [--allow-unverified] [--strict] [--quiet]\n"
 	      "\n"
 	      "Reads fio JSON/json+ results below DIR/<condition>/<backend>/ and prints, per\n"
@@ -28,8 +29,10 @@ static void usage(FILE *out)
 	      "\n"
 	      "  --baseline COND      the reference condition (e.g. plain)\n"
 	      "  --compare COND       a condition to compare with it (repeatable)\n"
-	      "  --format FMT         text (default), md, csv, latex or json\n"
+	      "  --format FMT         text (default), md, csv, latex, json or html (a fragment)\n"
 	      "  --plot OUTDIR        also write gnuplot scripts, data and PNG/SVG/PDF plots\n"
+	      "  --report OUTDIR      write every format, the plots and OUTDIR/index.html, one\n"
+	      "                       self-contained page (tables, figures, provenance, warnings)\n"
 	      "  --unpaired           treat the sides as independent samples even when paired\n"
 	      "  --allow-unverified   analyze results whose manifest says \"verified\": false\n"
 	      "  --strict             exit 3 when there was any warning\n"
@@ -41,7 +44,7 @@ static void usage(FILE *out)
 }
 
 struct analyze_opts {
-	const char *dir, *baseline, *plot_dir;
+	const char *dir, *baseline, *plot_dir, *report_dir;
 	const char *compares[MAX_COMPARES];
 	size_t ncompares;
 	enum out_format format;
@@ -55,6 +58,7 @@ static int parse_options(int argc, char **argv, struct analyze_opts *o)
 		{ "compare", required_argument, NULL, 'c' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "plot", required_argument, NULL, 'p' },
+		{ "report", required_argument, NULL, 'R' },
 		{ "allow-unverified", no_argument, NULL, 'U' },
 		{ "unpaired", no_argument, NULL, 'P' },
 		{ "strict", no_argument, NULL, 'S' },
@@ -75,9 +79,10 @@ static int parse_options(int argc, char **argv, struct analyze_opts *o)
 		case 'f':
 			if (parse_format(optarg, &o->format))
 				return cvmio_error(CVMIO_EXIT_USAGE, "analyze",
-						   "--format %s: expected text, md, csv, latex or json", optarg);
+						   "--format %s: expected text, md, csv, latex, json or html", optarg);
 			break;
 		case 'p': o->plot_dir = optarg; break;
+		case 'R': o->report_dir = optarg; break;
 		case 'U': o->allow_unverified = true; break;
 		case 'P': o->unpaired = true; break;
 		case 'S': o->strict = true; break;
@@ -174,6 +179,12 @@ static int analyze(const struct analyze_opts *o, struct store *st, struct rowset
 	if (o->plot_dir) {
 		rc = plot_write(o->plot_dir, getenv("CVMIO_GNUPLOT"), st, baseline, compares,
 				o->ncompares, rs);
+		if (rc)
+			return rc;
+	}
+	if (o->report_dir) {
+		rc = report_write(o->report_dir, getenv("CVMIO_GNUPLOT"), st, baseline, compares, o->ncompares, rs,
+				  d, NULL);
 		if (rc)
 			return rc;
 	}

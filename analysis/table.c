@@ -12,8 +12,8 @@
 
 int parse_format(const char *s, enum out_format *f)
 {
-	static const char *const names[] = { "text", "md", "csv", "latex", "json" };
-	for (int i = 0; i < 5; i++)
+	static const char *const names[] = { "text", "md", "csv", "latex", "json", "html" };
+	for (int i = 0; i < 6; i++)
 		if (!strcmp(s, names[i])) {
 			*f = (enum out_format)i;
 			return 0;
@@ -150,15 +150,12 @@ static void write_json(FILE *out, const struct store *st, size_t baseline, const
 
 /* ---- text, Markdown, LaTeX: the same cells, three layouts ---- */
 
-#define NCOLS 10
-static const char *const headers[NCOLS] = { "backend", "workload", "dir", "metric", "baseline",
-					    "compare", "ratio", "95% CI", "p", "n" };
+#define NCOLS TABLE_NCOLS
+#define headers table_headers
+const char *const table_headers[TABLE_NCOLS] = { "backend", "workload", "dir", "metric", "baseline",
+						 "compare", "ratio", "95% CI", "p", "n" };
 
-struct cells {
-	char c[NCOLS][160];
-};
-
-static void row_cells(const struct row *r, struct cells *cl, bool *any_unverified)
+void row_cells(const struct row *r, struct cells *cl, bool *any_unverified)
 {
 	char label[160];
 	signature_label(&r->sig, r->dir, label, sizeof(label));
@@ -340,6 +337,7 @@ int table_write(FILE *out, enum out_format f, const struct store *st, size_t bas
 	switch (f) {
 	case FMT_CSV: write_csv(out, st, baseline, rs); break;
 	case FMT_JSON: write_json(out, st, baseline, rs); break;
+	case FMT_HTML: write_html_tables(out, st, baseline, rs); break;
 	default: write_layout(out, f, st, baseline, rs); break;
 	}
 	fflush(out);
