@@ -58,18 +58,22 @@ static void gp_text(FILE *f, const char *s)
 }
 
 /*
- * The accelerator of a figure's rows (cond: the compared condition, or
- * (size_t)-1 for all) after its title: a TCG figure must not pass for a
+ * The accelerator of a figure's rows (of compared condition cond) after its title: a TCG figure must not pass for a
  * hardware result once it is cut out of the report.
  */
+static void gp_accel(FILE *f, unsigned accel)
+{
+	fprintf(f, " [accel %s%s]", accel_word(accel),
+		accel & ACCEL_TCG ? ": CPU emulated, the pipeline, not hardware costs" : "");
+}
+
 static void gp_accel_note(FILE *f, const struct rowset *rs, size_t cond)
 {
 	unsigned accel = 0;
 	for (size_t i = 0; i < rs->n; i++)
-		if (cond == (size_t)-1 || rs->r[i].compare_cond == cond)
+		if (rs->r[i].compare_cond == cond)
 			accel |= rs->r[i].accel;
-	fprintf(f, " [accel %s%s]", accel_word(accel),
-		accel & ACCEL_TCG ? ": CPU emulated, the pipeline, not hardware costs" : "");
+	gp_accel(f, accel);
 }
 
 struct workload {
@@ -408,8 +412,7 @@ static int write_cdfs(const char *outdir, const struct store *st, size_t baselin
 		for (size_t k = 0; k < st->n; k++)
 			if (!strcmp(st->s[k].backend, s0->backend))
 				accel |= st->s[k].accel;
-		fprintf(gp, " [accel %s%s]", accel_word(accel),
-			accel & ACCEL_TCG ? ": CPU emulated, the pipeline, not hardware costs" : "");
+		gp_accel(gp, accel);
 		fputs("' font ',13'\n", gp);
 		for (size_t k = 0; k < st->n && panels < MAX_CDF_PANELS; k++) {
 			const struct series *s = &st->s[k];
