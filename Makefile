@@ -110,6 +110,7 @@ fuzz-programs-maybe:
 		echo "note: $$f not built (clang/libFuzzer?); its test will say why"; done
 CHECK_PREREQS += fuzz-programs-maybe
 # 'make fuzz' runs them longer too (FUZZ_SECONDS each)
+FUZZ_SECONDS ?= 300
 .PHONY: fuzz-more
 fuzz: fuzz-more
 fuzz-more: $(FUZZ_PROGRAMS)

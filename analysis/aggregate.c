@@ -57,6 +57,7 @@ static void merge_direction(struct dir_measure *dst, struct dir_measure *src)
 	dst->iops += src->iops;
 	dst->all_bins = dst->all_bins && src->all_bins;
 	dst->entries += src->entries;
+	dst->era |= src->era;
 	if (dst->all_bins) {
 		if (hist_merge(&dst->bins, &src->bins))
 			dst->all_bins = false;
@@ -91,7 +92,7 @@ int aggregate_add(struct file_result *fr, struct job_measure *jm)
 
 static uint64_t job_ios(const struct job_measure *jm)
 {
-	return jm->dir[DIR_READ].ios + jm->dir[DIR_WRITE].ios;
+	return jm->dir[DIR_READ].ios + jm->dir[DIR_WRITE].ios + jm->dir[DIR_MIXED].ios;
 }
 
 /* An engine record belongs to a job when the signatures agree on the record's fields. */
@@ -149,20 +150,34 @@ void aggregate_finish(struct file_result *fr, const char *path, struct diag *d)
 			/* clones run side by side in one group; different groups usually ran one after another */
 			diag_warn(d, "%s: entries of rw=%s bs=%llu iodepth=%u in different reporting groups (stonewall phases?) were summed as one measurement",
 				  path, fr->jobs[i].sig.rw, (unsigned long long)fr->jobs[i].sig.bs[0], fr->jobs[i].sig.iodepth);
-	for (size_t i = 0; i < fr->njobs; i++)
+	for (size_t i = 0; i < fr->njobs; i++) {
+		/* one line per job, naming every direction it concerns */
+		char dirs[32] = "";
+		unsigned entries = 0;
 		for (int dir = 0; dir < DIR_COUNT; dir++) {
 			const struct dir_measure *dm = &fr->jobs[i].dir[dir];
-			if (dm->present && dm->entries > 1 && !dm->all_bins)
-				diag_warn(d, "%s: %u clones of rw=%s without json+ bins: %s percentiles omitted",
-					  path, dm->entries, fr->jobs[i].sig.rw, direction_name(dir));
+			if (dm->present && dm->entries > 1 && !dm->all_bins) {
+				size_t used = strlen(dirs);
+				snprintf(dirs + used, sizeof(dirs) - used, "%s%s", used ? " and " : "",
+					 direction_name(dir));
+				entries = dm->entries;
+			}
 		}
+		if (entries)
+			diag_warn(d, "%s: %u clones of rw=%s without json+ bins: %s percentiles omitted",
+				  path, entries, fr->jobs[i].sig.rw, dirs);
+	}
 }
 
 /* Engine metrics are per I/O of both directions: reported on the job's first direction. */
 static bool engine_direction(const struct job_measure *jm, enum direction d)
 {
-	return jm->has_engine && jm->eng_ios &&
-	       (d == DIR_READ ? jm->dir[DIR_READ].present : !jm->dir[DIR_READ].present);
+	if (!jm->has_engine || !jm->eng_ios)
+		return false;
+	int first = 0;
+	while (first < DIR_COUNT && !jm->dir[first].present)
+		first++;
+	return (int)d == first;
 }
 
 bool job_metric(const struct job_measure *jm, enum direction d, enum metric m, double *out)

@@ -9,10 +9,14 @@
  *   store.c      per (condition, backend, signature, direction) values
  *   manifest.c   the nearest manifest.json and what it says about a result
  *   walk.c       DIR/<condition>/<backend>/ ** / *.json, one file at a time
- *   stats.c      median, bootstrap interval, Mann-Whitney U
+ *   stats.c      median, bootstrap intervals, Mann-Whitney U, Wilcoxon signed-rank
  *   compare.c    baseline vs compare rows from the store
+ *   validate.c   every number read: type, range, consistency with its neighbours
+ *   provenance.c accelerator, mode, versions, CPU, clocksource per condition
  *   table.c      text / md / csv / latex / json output of the rows
+ *   table_html.c the rows as HTML (for --format html and the report)
  *   plot.c       gnuplot scripts, data and images
+ *   report.c     --report OUTDIR: every format, figures, one index.html
  */
 #ifndef CVMIO_ANALYSIS_H
 #define CVMIO_ANALYSIS_H
@@ -42,8 +46,11 @@ struct signature {
 	char ioengine[SIG_ENGINE_LEN];	/* "" when not set; external:/x/cvmio-uring.so -> cvmio-uring */
 };
 
-enum direction { DIR_READ = 0, DIR_WRITE = 1, DIR_COUNT = 2 };
+/* DIR_MIXED: fio's unified_rw_reporting=mixed reports reads and writes as one "mixed" direction. */
+enum direction { DIR_READ = 0, DIR_WRITE = 1, DIR_MIXED = 2, DIR_COUNT = 3 };
 const char *direction_name(enum direction d);
+/* The block size of direction d (mixed: the read size, the first of bs=R,W). */
+uint64_t signature_bs(const struct signature *sig, enum direction d);
 
 /*
  * The signature of a job from its "job options" over the file's "global
@@ -83,6 +90,31 @@ bool hist_percentile(const struct hist *h, double pct, uint64_t *value_ns);
 /* Bins from a json+ "bins" object ({"value": count, ...}); scale to ns. */
 int hist_from_json(struct hist *h, struct json_object *bins, double scale_to_ns);
 
+/* ---- validate.c ---- */
+
+struct field_rule {
+	double min, max;
+	bool whole;	/* a count: no fraction */
+};
+
+/*
+ * The number at o[key] when the key is present (*present): 0, or -1 with
+ * err naming the field when it is not a finite JSON number of the rule's
+ * kind and range.  Absent keys are not an error (*present = false).
+ */
+int field_num(struct json_object *o, const char *key, const struct field_rule *rule, double *out,
+	      bool *present, char *err, size_t errlen);
+
+/* One direction's numbers as fio printed them, for the consistency check. */
+struct dir_numbers {
+	double io_bytes, bw_bytes, bw_kib, iops, total_ios, runtime_ms;
+	bool has_io_bytes, has_bw_bytes, has_bw, has_iops, has_total_ios, has_runtime;
+};
+/* bw_bytes, bw and iops against io_bytes, total_ios and runtime, within fio's rounding. */
+int check_direction_consistency(const struct dir_numbers *n, char *err, size_t errlen);
+/* A percentile object: numeric keys increasing, finite values non-decreasing. */
+int check_percentiles(struct json_object *pct, char *err, size_t errlen);
+
 /* ---- ingest.c / aggregate.c ---- */
 
 enum metric {
@@ -113,7 +145,10 @@ struct dir_measure {
 	struct hist bins;	/* json+ clat bins (empty for plain json) */
 	unsigned entries;	/* job entries merged into this direction */
 	bool all_bins;		/* every one of them had json+ bins */
+	unsigned era;		/* ERA_NS (fio >= 3: lat_ns) and/or ERA_USEC (fio 2: lat) */
 };
+#define ERA_NS 1u
+#define ERA_USEC 2u
 
 /* One job entry or one merged group of clones. */
 struct job_measure {
@@ -132,16 +167,20 @@ struct engine_record {
 	uint64_t ios, submit_calls, submit_ns, reap_calls, reap_ns, syscalls;
 };
 
-/* Warnings: one line each, naming the file. */
+/* Warnings: one line each, naming the file; the same line is printed (and counted) once. */
 struct diag {
 	FILE *out;
 	unsigned warnings;
 	bool quiet;
+	char **seen;		/* the lines printed so far */
+	size_t nseen, seencap;
 };
 void diag_warn(struct diag *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void diag_free(struct diag *d);
 
 /* A parsed file: merged jobs (one per signature) ready for the store. */
 struct file_result {
+	char fio_version[64];	/* the result's own "fio version", "" when absent */
 	struct job_measure *jobs;
 	size_t njobs, cap;
 	struct engine_record *eng;
@@ -174,8 +213,17 @@ bool job_metric(const struct job_measure *jm, enum direction d, enum metric m, d
 
 /* ---- store.c ---- */
 
+struct manifest_info;
+
+/*
+ * One value per repetition.  rep[i] names where v[i] came from: an index
+ * into the store's interned repetition identities (the result's path
+ * relative to <condition>/<backend>/, e.g. "cvmio-uring/latency.fio/rep-3.json"),
+ * so that rep-N of two conditions can be paired by comparing integers.
+ */
 struct values {
 	double *v;
+	size_t *rep;
 	size_t n, cap;
 };
 
@@ -187,12 +235,30 @@ struct series {
 	struct values metric[M_COUNT];
 	struct hist cdf;	/* all repetitions' clat bins merged, for CDF plots */
 	unsigned files;
+	unsigned accel;		/* ACCEL_* of its files, ORed */
+	unsigned eras;		/* ERA_* of its files, ORed: both is a mixed series */
 	bool all_verified;
+};
+
+/* What one condition's manifests say about how it was measured (provenance.c). */
+#define PROV_TEXT 128
+struct prov_field {
+	char value[PROV_TEXT];	/* the first value seen, "" when none said */
+	bool varies;		/* another manifest of the condition said something else */
+	bool missing;		/* some results had no value */
+};
+struct provenance {
+	unsigned accel;		/* ACCEL_* ORed over its results */
+	unsigned verified, unverified;	/* result files */
+	struct prov_field mode, fio, guest_kernel, host_cpu, clocksource;
 };
 
 struct store {
 	char **conds;
+	struct provenance *prov;	/* one per condition */
 	size_t nconds;
+	char **reps;		/* interned repetition identities, shared by all conditions */
+	size_t nreps, repcap;
 	struct series *s;
 	size_t n, cap;
 };
@@ -202,8 +268,11 @@ void store_free(struct store *st);
 size_t store_cond(struct store *st, const char *cond);
 struct series *store_get(struct store *st, size_t cond, const char *backend,
 			 const struct signature *sig, enum direction d);
-int store_add_file(struct store *st, size_t cond, const char *backend, const struct file_result *fr,
-		   bool verified);
+/* rep_id: the file's path relative to its backend folder (its repetition identity). */
+int store_add_file(struct store *st, size_t cond, const char *backend, const char *rep_id,
+		   const struct file_result *fr, const struct manifest_info *mi);
+/* The index of an interned repetition identity (adding it); (size_t)-1 when out of memory. */
+size_t store_rep(struct store *st, const char *rep_id);
 struct series *store_find(const struct store *st, size_t cond, const char *backend,
 			  const struct signature *sig, enum direction d);
 
@@ -211,11 +280,29 @@ struct series *store_find(const struct store *st, size_t cond, const char *backe
 
 enum verification { VERIFY_NONE, VERIFY_YES, VERIFY_NO };
 
+/* How the guest's CPU ran: bits, so a series or row can hold several. */
+#define ACCEL_TCG 1u		/* emulated: ratios show the pipeline, not hardware costs */
+#define ACCEL_KVM 2u
+#define ACCEL_UNKNOWN 4u	/* no manifest, or no QEMU command line in it */
+
 struct manifest_info {
 	enum verification state;
 	char reason[256];
 	char mode[64];		/* the manifest's "mode" ("" when absent) */
+	/* provenance, "" when the manifest does not say */
+	unsigned accel;		/* one ACCEL_* from its qemu_argv */
+	char fio[64];		/* versions.fio */
+	char guest_kernel[128];	/* versions.guest_kernel */
+	char host_cpu[128];	/* host_check.cpu_model, else host_check.cpu_vendor */
+	char clocksource[64];	/* guest_check.clocksource */
 };
+
+/*
+ * A manifest's contents (m parsed from path) into info; -1 with err naming
+ * the field when it is not a cvmio manifest or a field has the wrong type.
+ */
+int manifest_from_json(struct json_object *m, const char *path, const char *backend,
+		       struct manifest_info *info, char *err, size_t errlen);
 
 /*
  * The nearest manifest.json at or above dir, up to and including stop_dir.
@@ -225,6 +312,20 @@ struct manifest_info {
 int manifest_for(const char *dir, const char *stop_dir, const char *condition, const char *backend,
 		 char *found_path, size_t found_len, struct manifest_info *info, char *err,
 		 size_t errlen);
+
+/* ---- provenance.c ---- */
+
+struct rowset;
+/* The accelerator a QEMU command line (a JSON array of strings) asks for: ACCEL_*. */
+unsigned accel_from_argv(struct json_object *argv);
+/* "tcg", "kvm", "mixed" (both) or "unknown" (any result without a record). */
+const char *accel_word(unsigned accel);
+void provenance_note(struct provenance *p, const struct manifest_info *mi);
+/* True when any row's results ran under TCG: tables then carry the banner. */
+bool rows_under_tcg(const struct rowset *rs);
+extern const char tcg_banner[];
+/* "accel kvm; mode sev-snp (verified 6 of 6); fio fio-3.33; ..." for one condition. */
+void provenance_line(const struct provenance *p, char *out, size_t len);
 
 /* ---- walk.c ---- */
 
@@ -264,8 +365,22 @@ void sort_doubles(double *v, size_t n);
  */
 int bootstrap_ratio_ci(const double *b, size_t nb, const double *c, size_t nc, unsigned resamples,
 		       uint64_t seed, double *lo, double *hi);
-/* Two-sided Mann-Whitney U p-value: exact without ties and n1+n2 <= 40, else normal approx. */
+/* 95 % percentile bootstrap interval of the median of sorted v (the paired case: v holds per-pair ratios). */
+int bootstrap_median_ci(const double *v, size_t n, unsigned resamples, uint64_t seed, double *lo,
+			double *hi);
+
+/*
+ * Two-sided p-values, 2 * min(P(S <= s), P(S >= s)) under the exact
+ * permutation distribution of the statistic given the data's ties
+ * (midranks), so never below the exact floor; a normal approximation with
+ * tie and continuity corrections only beyond the sizes below.
+ */
+#define MANN_WHITNEY_EXACT_MAX 50	/* na + nb */
+#define WILCOXON_EXACT_MAX 200		/* non-zero differences */
+/* Mann-Whitney U (Wilcoxon rank sum) of independent samples a and b. */
 double mann_whitney_p(const double *a, size_t na, const double *b, size_t nb);
+/* Wilcoxon signed-rank of paired differences d (zeros dropped; all zero: 1). */
+double wilcoxon_signed_rank_p(const double *d, size_t n);
 
 /* ---- compare.c ---- */
 
@@ -278,6 +393,9 @@ struct row {
 	double baseline, compare, ratio;
 	double ci_low, ci_high, p_value;	/* NAN when fewer than 3 repetitions a side */
 	size_t n_baseline, n_compare;
+	size_t pairs;		/* paired analysis: the number of pairs; 0 when unpaired */
+	unsigned accel;		/* ACCEL_* of both sides' results */
+	bool degenerate;	/* the interval is just the range the data allow: n too small */
 	bool verified;
 };
 
@@ -289,17 +407,74 @@ struct rowset {
 #define BOOTSTRAP_RESAMPLES 2000
 #define BOOTSTRAP_SEED 0x63766d696fULL	/* "cvmio" */
 
-/* Rows for baseline vs each compare condition; one-sided series are warned about. */
+/*
+ * Rows for baseline vs each compare condition; one-sided series are warned
+ * about.  A metric whose repetitions all have a partner at the same
+ * repetition identity on the other side is analyzed paired, unless
+ * unpaired is set (cvmio analyze --unpaired).
+ */
 int compare_build(const struct store *st, size_t baseline, const size_t *compares, size_t ncompares,
-		  struct rowset *rs, struct diag *d);
+		  bool unpaired, struct rowset *rs, struct diag *d);
+/*
+ * One row's statistics from the two sides' values.  Paired when pair_b
+ * (the baseline value of each compare value's partner, in cv's order) is
+ * given: the median of the per-pair ratios, a bootstrap over pairs and the
+ * Wilcoxon signed-rank test of the log ratios.  Else independent samples:
+ * the ratio of medians, a bootstrap of each side, Mann-Whitney U.
+ */
+int row_stats(const double *bv, size_t nb, const double *cv, size_t nc, const double *pair_b,
+	      struct row *r);
 void rowset_free(struct rowset *rs);
 
 /* ---- table.c ---- */
 
-enum out_format { FMT_TEXT, FMT_MD, FMT_CSV, FMT_LATEX, FMT_JSON };
+enum out_format { FMT_TEXT, FMT_MD, FMT_CSV, FMT_LATEX, FMT_JSON, FMT_HTML };
 int parse_format(const char *s, enum out_format *f);
 int table_write(FILE *out, enum out_format f, const struct store *st, size_t baseline,
 		const struct rowset *rs);
+
+/* The cells people read (text, md, latex, html): one row, formatted for people. */
+#define TABLE_NCOLS 10
+extern const char *const table_headers[TABLE_NCOLS];
+struct cells {
+	char c[TABLE_NCOLS][160];
+};
+void row_cells(const struct row *r, struct cells *cl, bool *any_unverified);
+
+/* ---- table_html.c ---- */
+
+/* s with &, <, >, " and ' escaped for HTML text and attribute values. */
+void html_escaped(FILE *out, const char *s);
+/* The tables as an HTML fragment: TCG banner, one <table> per compare condition, provenance. */
+void write_html_tables(FILE *out, const struct store *st, size_t baseline, const struct rowset *rs);
+
+/* ---- report.c ---- */
+
+/*
+ * cvmio analyze --report OUTDIR: every format, the figures and one
+ * self-contained OUTDIR/index.html.  The page is a list of sections; a
+ * table of another part (a heatmap, the suite table) joins it with one
+ * report_add_section() call before report_write().
+ */
+typedef void (*report_section_fn)(FILE *html, const void *ctx);
+struct report_section {
+	char id[64];		/* the HTML id (an anchor in the contents) */
+	char title[160];
+	report_section_fn write;	/* writes the section's body (HTML) */
+	const void *ctx;
+};
+struct report {
+	struct report_section *s;
+	size_t n, cap;
+};
+void report_init(struct report *rep);
+void report_free(struct report *rep);
+int report_add_section(struct report *rep, const char *id, const char *title, report_section_fn write,
+		       const void *ctx);
+/* Everything into outdir; a cvmio exit code (errors already printed). */
+int report_write(const char *outdir, const char *gnuplot, const struct store *st, size_t baseline,
+		 const size_t *compares, size_t ncompares, const struct rowset *rs, const struct diag *d,
+		 struct report *rep);
 
 /* ---- plot.c ---- */
 

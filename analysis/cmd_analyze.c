@@ -15,18 +15,25 @@
 static void usage(FILE *out)
 {
 	fputs("usage: cvmio analyze DIR --baseline COND --compare COND [--compare COND ...]\n"
-	      "                     [--format text|md|csv|latex|json] [--plot OUTDIR]\n"
-	      "                     [--allow-unverified] [--strict] [--quiet]\n"
+	      "                     [--format text|md|csv|latex|json|html] [--plot OUTDIR]\n"
+	      "                     [--report OUTDIR]\n"
+	      "                     [--unpaired] [--allow-unverified] [--strict] [--quiet]\n"
 	      "\n"
 	      "Reads fio JSON/json+ results below DIR/<condition>/<backend>/ and prints, per\n"
 	      "backend, workload signature, direction and metric, the median of each side over\n"
 	      "the repetitions, their ratio (compare/baseline), a 95% bootstrap interval and a\n"
-	      "Mann-Whitney p-value (with >= 3 repetitions a side).\n"
+	      "p-value (with >= 3 repetitions a side).  Repetitions with the same path below\n"
+	      "<condition>/<backend>/ on both sides are pairs (cvmio run interleaves them):\n"
+	      "the median of per-pair ratios and Wilcoxon's signed-rank test; otherwise the\n"
+	      "ratio of medians and Mann-Whitney U.\n"
 	      "\n"
 	      "  --baseline COND      the reference condition (e.g. plain)\n"
 	      "  --compare COND       a condition to compare with it (repeatable)\n"
-	      "  --format FMT         text (default), md, csv, latex or json\n"
+	      "  --format FMT         text (default), md, csv, latex, json or html (a fragment)\n"
 	      "  --plot OUTDIR        also write gnuplot scripts, data and PNG/SVG/PDF plots\n"
+	      "  --report OUTDIR      write every format, the plots and OUTDIR/index.html, one\n"
+	      "                       self-contained page (tables, figures, provenance, warnings)\n"
+	      "  --unpaired           treat the sides as independent samples even when paired\n"
 	      "  --allow-unverified   analyze results whose manifest says \"verified\": false\n"
 	      "  --strict             exit 3 when there was any warning\n"
 	      "  --quiet              no warnings on stderr (they still count for --strict)\n"
@@ -37,11 +44,11 @@ static void usage(FILE *out)
 }
 
 struct analyze_opts {
-	const char *dir, *baseline, *plot_dir;
+	const char *dir, *baseline, *plot_dir, *report_dir;
 	const char *compares[MAX_COMPARES];
 	size_t ncompares;
 	enum out_format format;
-	bool allow_unverified, strict, quiet;
+	bool allow_unverified, strict, quiet, unpaired;
 };
 
 static int parse_options(int argc, char **argv, struct analyze_opts *o)
@@ -51,7 +58,9 @@ static int parse_options(int argc, char **argv, struct analyze_opts *o)
 		{ "compare", required_argument, NULL, 'c' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "plot", required_argument, NULL, 'p' },
+		{ "report", required_argument, NULL, 'R' },
 		{ "allow-unverified", no_argument, NULL, 'U' },
+		{ "unpaired", no_argument, NULL, 'P' },
 		{ "strict", no_argument, NULL, 'S' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
@@ -70,10 +79,12 @@ static int parse_options(int argc, char **argv, struct analyze_opts *o)
 		case 'f':
 			if (parse_format(optarg, &o->format))
 				return cvmio_error(CVMIO_EXIT_USAGE, "analyze",
-						   "--format %s: expected text, md, csv, latex or json", optarg);
+						   "--format %s: expected text, md, csv, latex, json or html", optarg);
 			break;
 		case 'p': o->plot_dir = optarg; break;
+		case 'R': o->report_dir = optarg; break;
 		case 'U': o->allow_unverified = true; break;
+		case 'P': o->unpaired = true; break;
 		case 'S': o->strict = true; break;
 		case 'q': o->quiet = true; break;
 		case 'h': usage(stdout); return -1;
@@ -102,26 +113,57 @@ static int parse_options(int argc, char **argv, struct analyze_opts *o)
 	return 0;
 }
 
-static int analyze(const struct analyze_opts *o, struct store *st, struct rowset *rs)
+/*
+ * An interval that is just the extreme ratios the data allow says only how
+ * few repetitions there were: say so once, with what would help.
+ */
+static void warn_degenerate(const struct rowset *rs, struct diag *d)
 {
-	struct diag d = { .out = stderr, .quiet = o->quiet };
+	size_t n = 0;
+	for (size_t i = 0; i < rs->n; i++)
+		n += rs->r[i].degenerate;
+	if (n)
+		diag_warn(d, "%zu of %zu intervals are only the range of the repetitions' ratios (too few repetitions: "
+			  "an interval needs >= 6 pairs, or >= 4 repetitions a side unpaired, to be more than that; "
+			  "p < 0.05 needs >= 6 pairs or >= 4 a side)",
+			  n, rs->n);
+}
+
+/* fio 2 (usec, lat) and fio 3 (ns, lat_ns) differ in more than units: one series should not mix them. */
+static void warn_mixed_eras(const struct store *st, struct diag *d)
+{
+	for (size_t i = 0; i < st->n; i++) {
+		const struct series *s = &st->s[i];
+		if (s->eras == (ERA_NS | ERA_USEC)) {
+			char label[160];
+			signature_label(&s->sig, s->dir, label, sizeof(label));
+			diag_warn(d, "%s/%s: [%s] mixes usec-era (fio 2, 'lat') and ns-era (fio 3, 'lat_ns') results; "
+				  "one fio version per study is safer", st->conds[s->cond], s->backend, label);
+		}
+	}
+}
+
+static int analyze(const struct analyze_opts *o, struct store *st, struct rowset *rs, struct diag *d)
+{
 	struct walk_opts wo = { .allow_unverified = o->allow_unverified };
 	struct walk_counts wc = { 0 };
 	int rc = 0;
 	size_t compares[MAX_COMPARES];
 	/* every condition is read even after a bad one, so one run names every bad file */
 	for (size_t i = 0; i <= o->ncompares; i++) {
-		int r = walk_condition(o->dir, i ? o->compares[i - 1] : o->baseline, st, &wo, &d, &wc);
+		int r = walk_condition(o->dir, i ? o->compares[i - 1] : o->baseline, st, &wo, d, &wc);
 		if (r && !rc)
 			rc = r;
 	}
 	if (rc)
 		return rc;
+	warn_mixed_eras(st, d);
 	size_t baseline = store_cond(st, o->baseline);
 	for (size_t i = 0; i < o->ncompares; i++)
 		compares[i] = store_cond(st, o->compares[i]);
-	if (compare_build(st, baseline, compares, o->ncompares, rs, &d))
+	if (compare_build(st, baseline, compares, o->ncompares, o->unpaired, rs, d))
 		return cvmio_error(CVMIO_EXIT_ENV, "analyze", "out of memory");
+	warn_degenerate(rs, d);
 	if (wc.failed_runs && !o->quiet)
 		fprintf(stderr, "cvmio analyze: note: %u failed run(s) (*.failed) below %s are not in the results\n",
 			wc.failed_runs, o->dir);
@@ -140,8 +182,14 @@ static int analyze(const struct analyze_opts *o, struct store *st, struct rowset
 		if (rc)
 			return rc;
 	}
-	if (o->strict && d.warnings)
-		return cvmio_error(CVMIO_EXIT_INPUT, "analyze", "%u warning(s) and --strict", d.warnings);
+	if (o->report_dir) {
+		rc = report_write(o->report_dir, getenv("CVMIO_GNUPLOT"), st, baseline, compares, o->ncompares, rs,
+				  d, NULL);
+		if (rc)
+			return rc;
+	}
+	if (o->strict && d->warnings)
+		return cvmio_error(CVMIO_EXIT_INPUT, "analyze", "%u warning(s) and --strict", d->warnings);
 	return 0;
 }
 
@@ -154,7 +202,9 @@ int cmd_analyze(int argc, char **argv)
 	struct store st;
 	struct rowset rs = { 0 };
 	store_init(&st);
-	rc = analyze(&o, &st, &rs);
+	struct diag d = { .out = stderr, .quiet = o.quiet };
+	rc = analyze(&o, &st, &rs, &d);
+	diag_free(&d);
 	rowset_free(&rs);
 	store_free(&st);
 	return rc;

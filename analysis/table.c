@@ -12,14 +12,16 @@
 
 int parse_format(const char *s, enum out_format *f)
 {
-	static const char *const names[] = { "text", "md", "csv", "latex", "json" };
-	for (int i = 0; i < 5; i++)
+	static const char *const names[] = { "text", "md", "csv", "latex", "json", "html" };
+	for (int i = 0; i < 6; i++)
 		if (!strcmp(s, names[i])) {
 			*f = (enum out_format)i;
 			return 0;
 		}
 	return -1;
 }
+
+#define ROUND_TRIP_DIGITS 17	/* DBL_DECIMAL_DIG: printed and read back, the same double */
 
 static void fmt_num(char *out, size_t len, double v, int digits)
 {
@@ -61,23 +63,24 @@ static void write_csv(FILE *out, const struct store *st, size_t baseline, const 
 {
 	fputs("backend,rw,bs,iodepth,numjobs,rwmixread,direction,metric,baseline,compare,ratio,"
 	      "ci_low,ci_high,n_baseline,n_compare,p_value,ioengine,baseline_condition,"
-	      "compare_condition,verified\n", out);
+	      "compare_condition,verified,pairs,accel\n", out);
 	for (size_t i = 0; i < rs->n; i++) {
 		const struct row *r = &rs->r[i];
 		char b[32], c[32], ra[32], lo[32], hi[32], p[32], mix[16] = "";
-		fmt_num(b, sizeof(b), r->baseline, 10);
-		fmt_num(c, sizeof(c), r->compare, 10);
-		fmt_num(ra, sizeof(ra), r->ratio, 10);
-		fmt_num(lo, sizeof(lo), r->ci_low, 10);
-		fmt_num(hi, sizeof(hi), r->ci_high, 10);
-		fmt_num(p, sizeof(p), r->p_value, 6);
+		/* a machine format: every number round-trips (17 significant digits) */
+		fmt_num(b, sizeof(b), r->baseline, ROUND_TRIP_DIGITS);
+		fmt_num(c, sizeof(c), r->compare, ROUND_TRIP_DIGITS);
+		fmt_num(ra, sizeof(ra), r->ratio, ROUND_TRIP_DIGITS);
+		fmt_num(lo, sizeof(lo), r->ci_low, ROUND_TRIP_DIGITS);
+		fmt_num(hi, sizeof(hi), r->ci_high, ROUND_TRIP_DIGITS);
+		fmt_num(p, sizeof(p), r->p_value, ROUND_TRIP_DIGITS);
 		if (r->sig.rwmixread >= 0)
 			snprintf(mix, sizeof(mix), "%d", r->sig.rwmixread);
 		csv_field(out, r->backend);
 		fputc(',', out);
 		csv_field(out, r->sig.rw);
 		fprintf(out, ",%llu,%u,%u,%s,%s,%s,%s,%s,%s,%s,%s,%zu,%zu,%s,",
-			(unsigned long long)r->sig.bs[r->dir], r->sig.iodepth, r->sig.numjobs, mix,
+			(unsigned long long)signature_bs(&r->sig, r->dir), r->sig.iodepth, r->sig.numjobs, mix,
 			direction_name(r->dir), metric_name(r->metric), b, c, ra, lo, hi, r->n_baseline,
 			r->n_compare, p);
 		csv_field(out, r->sig.ioengine);
@@ -85,7 +88,10 @@ static void write_csv(FILE *out, const struct store *st, size_t baseline, const 
 		csv_field(out, st->conds[baseline]);
 		fputc(',', out);
 		csv_field(out, st->conds[r->compare_cond]);
-		fprintf(out, ",%s\n", r->verified ? "yes" : "no");
+		fprintf(out, ",%s,", r->verified ? "yes" : "no");
+		if (r->pairs)
+			fprintf(out, "%zu", r->pairs);
+		fprintf(out, ",%s\n", accel_word(r->accel));
 	}
 }
 
@@ -108,7 +114,7 @@ static void write_json(FILE *out, const struct store *st, size_t baseline, const
 		json_object_object_add(o, "compare_condition", json_object_new_string(st->conds[r->compare_cond]));
 		json_object_object_add(o, "backend", json_object_new_string(r->backend));
 		json_object_object_add(o, "rw", json_object_new_string(r->sig.rw));
-		json_object_object_add(o, "bs", json_object_new_int64((int64_t)r->sig.bs[r->dir]));
+		json_object_object_add(o, "bs", json_object_new_int64((int64_t)signature_bs(&r->sig, r->dir)));
 		json_object_object_add(o, "iodepth", json_object_new_int64(r->sig.iodepth));
 		json_object_object_add(o, "numjobs", json_object_new_int64(r->sig.numjobs));
 		json_object_object_add(o, "rwmixread", r->sig.rwmixread >= 0 ? json_object_new_int(r->sig.rwmixread) : NULL);
@@ -123,10 +129,20 @@ static void write_json(FILE *out, const struct store *st, size_t baseline, const
 		json_object_object_add(o, "p_value", num_or_null(r->p_value));
 		json_object_object_add(o, "n_baseline", json_object_new_int64((int64_t)r->n_baseline));
 		json_object_object_add(o, "n_compare", json_object_new_int64((int64_t)r->n_compare));
+		json_object_object_add(o, "pairs", r->pairs ? json_object_new_int64((int64_t)r->pairs) : NULL);
 		json_object_object_add(o, "verified", json_object_new_boolean(r->verified));
+		json_object_object_add(o, "accel", json_object_new_string(accel_word(r->accel)));
 		json_object_array_add(rows, o);
 	}
 	json_object_object_add(root, "rows", rows);
+	struct json_object *prov = json_object_new_object();
+	for (size_t c = 0; c < st->nconds; c++) {
+		char line[2048];
+		provenance_line(&st->prov[c], line, sizeof(line));
+		json_object_object_add(prov, st->conds[c], json_object_new_string(line));
+	}
+	json_object_object_add(root, "provenance", prov);
+	json_object_object_add(root, "tcg_banner", rows_under_tcg(rs) ? json_object_new_string(tcg_banner) : NULL);
 	fputs(json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE), out);
 	fputc('\n', out);
 	json_object_put(root);
@@ -134,15 +150,12 @@ static void write_json(FILE *out, const struct store *st, size_t baseline, const
 
 /* ---- text, Markdown, LaTeX: the same cells, three layouts ---- */
 
-#define NCOLS 10
-static const char *const headers[NCOLS] = { "backend", "workload", "dir", "metric", "baseline",
-					    "compare", "ratio", "95% CI", "p", "n" };
+#define NCOLS TABLE_NCOLS
+#define headers table_headers
+const char *const table_headers[TABLE_NCOLS] = { "backend", "workload", "dir", "metric", "baseline",
+						 "compare", "ratio", "95% CI", "p", "n" };
 
-struct cells {
-	char c[NCOLS][160];
-};
-
-static void row_cells(const struct row *r, struct cells *cl, bool *any_unverified)
+void row_cells(const struct row *r, struct cells *cl, bool *any_unverified)
 {
 	char label[160];
 	signature_label(&r->sig, r->dir, label, sizeof(label));
@@ -166,7 +179,10 @@ static void row_cells(const struct row *r, struct cells *cl, bool *any_unverifie
 		snprintf(cl->c[8], sizeof(cl->c[8]), "%.3g", r->p_value);
 	else
 		cl->c[8][0] = '\0';
-	snprintf(cl->c[9], sizeof(cl->c[9]), "%zu/%zu", r->n_baseline, r->n_compare);
+	if (r->pairs)
+		snprintf(cl->c[9], sizeof(cl->c[9]), "%zu pairs", r->pairs);
+	else
+		snprintf(cl->c[9], sizeof(cl->c[9]), "%zu/%zu", r->n_baseline, r->n_compare);
 }
 
 static void latex_escaped(FILE *out, const char *s)
@@ -187,6 +203,54 @@ static void md_escaped(FILE *out, const char *s)
 	}
 }
 
+/* A paragraph outside the table: a LaTeX comment would hide a warning, so LaTeX gets text. */
+static void write_note(FILE *out, enum out_format f, const char *label, const char *text)
+{
+	if (f == FMT_LATEX) {
+		fputs(label ? "\\noindent\\textbf{" : "% ", out);
+		if (label) {
+			latex_escaped(out, label);
+			fputs(":} ", out);
+		}
+		latex_escaped(out, text);
+		fputs(label ? "\n\n" : "\n", out);
+	} else if (f == FMT_MD) {
+		fputs(label ? "\n> **" : "\n", out);
+		if (label)
+			fprintf(out, "%s:** ", label);
+		md_escaped(out, text);
+		fputs("\n\n", out);
+	} else {
+		fprintf(out, "%s%s%s\n\n", label ? label : "", label ? ": " : "", text);
+	}
+}
+
+/* Every condition of the table: how its results were measured (provenance.c). */
+static void write_provenance(FILE *out, enum out_format f, const struct store *st, const struct rowset *rs)
+{
+	(void)rs;
+	fputs(f == FMT_LATEX ? "% provenance\n" : f == FMT_MD ? "\n**Provenance**\n\n" : "\nprovenance:\n", out);
+	for (size_t c = 0; c < st->nconds; c++) {
+		char line[2048];
+		provenance_line(&st->prov[c], line, sizeof(line));
+		if (f == FMT_LATEX) {
+			fputs("% ", out);
+			latex_escaped(out, st->conds[c]);
+			fputs(": ", out);
+			latex_escaped(out, line);
+			fputc('\n', out);
+		} else if (f == FMT_MD) {
+			fputs("- ", out);
+			md_escaped(out, st->conds[c]);
+			fputs(": ", out);
+			md_escaped(out, line);
+			fputc('\n', out);
+		} else {
+			fprintf(out, "  %s: %s\n", st->conds[c], line);
+		}
+	}
+}
+
 static void write_layout(FILE *out, enum out_format f, const struct store *st, size_t baseline,
 			 const struct rowset *rs)
 {
@@ -203,6 +267,8 @@ static void write_layout(FILE *out, enum out_format f, const struct store *st, s
 			if (strlen(cells[i].c[j]) > w[j])
 				w[j] = strlen(cells[i].c[j]);
 	}
+	if (rows_under_tcg(rs))
+		write_note(out, f, "WARNING", tcg_banner);
 	size_t prev_cond = (size_t)-1;
 	for (size_t i = 0; i <= rs->n; i++) {
 		bool new_block = i < rs->n && rs->r[i].compare_cond != prev_cond;
@@ -258,21 +324,10 @@ static void write_layout(FILE *out, enum out_format f, const struct store *st, s
 		}
 		fputs(f == FMT_LATEX ? " \\\\\n" : "\n", out);
 	}
-	if (unverified) {
-		const char *note = "* unverified: no manifest.json, or its guest was not verified "
-				   "(analyzed with --allow-unverified)";
-		if (f == FMT_LATEX) {
-			fputs("% ", out);
-			latex_escaped(out, note);
-			fputc('\n', out);
-		} else if (f == FMT_MD) {
-			fputc('\n', out);
-			md_escaped(out, note);
-			fputc('\n', out);
-		} else {
-			fprintf(out, "\n%s\n", note);
-		}
-	}
+	if (unverified)
+		write_note(out, f, NULL, "* unverified: no manifest.json, or its guest was not verified "
+					 "(analyzed with --allow-unverified)");
+	write_provenance(out, f, st, rs);
 	free(cells);
 }
 
@@ -282,6 +337,7 @@ int table_write(FILE *out, enum out_format f, const struct store *st, size_t bas
 	switch (f) {
 	case FMT_CSV: write_csv(out, st, baseline, rs); break;
 	case FMT_JSON: write_json(out, st, baseline, rs); break;
+	case FMT_HTML: write_html_tables(out, st, baseline, rs); break;
 	default: write_layout(out, f, st, baseline, rs); break;
 	}
 	fflush(out);

@@ -67,4 +67,7 @@ int cvmio_find_above_exe(int (*accept)(const char *dir, void *ctx), void *ctx);
 /* mkdir -p path (mode 0755): 0, or -1 with errno set. */
 int cvmio_mkdir_p(const char *path);
 
+/* s with & < > ' " escaped, for XML and HTML text and attribute values. */
+void cvmio_markup_escaped(FILE *out, const char *s);
+
 #endif
