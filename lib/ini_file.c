@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * inih as packaged by Debian is built without INI_HANDLER_LINENO, so the
+ * lines are counted here, in the reader inih calls for each line.
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <ini.h>
+
+#include "ini_file.h"
+
+struct ini_ctx {
+	FILE *f;
+	int lineno;         /* lines read so far */
+	bool mid_line;      /* the last chunk ended without a newline */
+	int long_line;      /* first line longer than inih takes, or 0 */
+	ini_line_handler on_entry;
+	void *user;
+	bool stopped;       /* on_entry returned 0: its message stands */
+};
+
+static char *read_counted_line(char *str, int num, void *stream)
+{
+	struct ini_ctx *c = stream;
+	char *r = fgets(str, num, c->f);
+
+	if (!r)
+		return r;
+	if (!c->mid_line)
+		c->lineno++;
+	c->mid_line = !strchr(r, '\n') && !feof(c->f);
+	if (c->mid_line && !c->long_line)
+		c->long_line = c->lineno;
+	return r;
+}
+
+static int dispatch(void *user, const char *section, const char *key, const char *value)
+{
+	struct ini_ctx *c = user;
+
+	if (c->stopped)
+		return 0;
+	if (!c->on_entry(c->user, section, key, value, c->lineno)) {
+		c->stopped = true;
+		return 0;
+	}
+	return 1;
+}
+
+int ini_file_parse(const char *path, ini_line_handler on_entry, void *user, char *err,
+		   size_t errlen)
+{
+	struct ini_ctx c = { .on_entry = on_entry, .user = user };
+	int rc;
+
+	c.f = fopen(path, "r");
+	if (!c.f) {
+		snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+		return -1;
+	}
+	rc = ini_parse_stream(read_counted_line, &c, dispatch, &c);
+	fclose(c.f);
+	if (c.long_line) {
+		snprintf(err, errlen, "%s:%d: line longer than %d characters", path, c.long_line,
+			 INI_MAX_LINE - 2);
+		return -1;
+	}
+	if (c.stopped)
+		return -1;
+	if (rc != 0) {
+		snprintf(err, errlen, "%s:%d: not a valid line (expected [section] or key = value)",
+			 path, rc);
+		return -1;
+	}
+	return 0;
+}
