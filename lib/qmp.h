@@ -7,10 +7,14 @@
 
 #include <json.h>
 
+/* The longest message read: a guest agent's guest-exec-status carries up to
+ * 16 MiB of output per stream, base64-encoded. */
+#define QMP_MAX_MSG (48u << 20)
+
 struct qmp {
 	int fd;
-	char buf[1 << 16];
-	size_t len;
+	char *buf;        /* grows up to QMP_MAX_MSG */
+	size_t len, cap;
 	int timeout_ms;   /* per reply */
 };
 
@@ -24,5 +28,15 @@ int qmp_open(struct qmp *q, const char *path, int deadline_ms, int (*alive)(void
  */
 json_object *qmp_exec(struct qmp *q, const char *cmd, json_object *args, char *err, size_t errlen);
 void qmp_close(struct qmp *q);
+
+/*
+ * QEMU's guest agent (qemu-ga) on the host side of its virtio-serial port
+ * (a -chardev socket): the same JSON protocol without greeting or
+ * capabilities.  Connects, then resynchronises with guest-sync-delimited
+ * (the channel may hold a stale reply of an earlier client); the agent must
+ * answer within deadline_ms.  Then qmp_exec() runs guest-* commands.
+ */
+int qmp_open_agent(struct qmp *q, const char *path, int deadline_ms, int (*alive)(void *),
+		   void *arg, char *err, size_t errlen);
 
 #endif
