@@ -13,8 +13,9 @@
 #include "cvmio.h"
 #include "run_manifest.h"
 #include "run_runner.h"
+#include "run_suite.h"
 
-static void write_failed(const char *path, const char *reason)
+void run_write_failed(const char *path, const char *reason)
 {
 	char tmp[PATH_MAX + 64];
 	char *earlier = cvmio_read_file(path);
@@ -35,13 +36,16 @@ static void write_failed(const char *path, const char *reason)
 enum fio_outcome run_one(struct runner *r, struct condition *c, const struct run_item *it)
 {
 	const struct study *s = r->s;
-	const char *engine = s->engines.v[it->engine], *backend = s->backends.v[it->backend];
+	const char *engine, *backend = s->backends.v[it->backend];
 	char dir[PATH_MAX], result[PATH_MAX + 32], failed[PATH_MAX + 32], tmp[PATH_MAX + 48],
 	     log[PATH_MAX + 48], rel[1024], reason[1024], engine_value[300];
 	char *env[9] = { 0 };
 	double seconds = 0;
 	enum fio_outcome out;
 
+	if (it->suite)
+		return (enum fio_outcome)run_suite_one(r, c, it);
+	engine = s->engines.v[it->engine];
 	plan_run_dir(s, r->outdir, it, dir, sizeof(dir));
 	plan_run_path(s, r->outdir, it, ".json", result, sizeof(result));
 	plan_run_path(s, r->outdir, it, ".failed", failed, sizeof(failed));
@@ -104,7 +108,7 @@ enum fio_outcome run_one(struct runner *r, struct condition *c, const struct run
 		return out;
 	if (out != FIO_OK) {
 		snprintf(r->last_reason, sizeof(r->last_reason), "%.299s", reason);
-		write_failed(failed, reason);
+		run_write_failed(failed, reason);
 		if (out == FIO_TIMEOUT || out == FIO_TARGET_DIED) {
 			cond_stop(c);
 			snprintf(c->why, sizeof(c->why), "%.590s", reason);

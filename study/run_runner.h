@@ -47,6 +47,7 @@ struct runner {
 	long long current_start;
 	char last_reason[300];          /* why the last run failed, for the progress line */
 	double fio_seconds, run_seconds;
+	double suite_seconds;           /* the suite commands' own wall time */
 };
 
 /* run_progress.c: the status line, notes, the closing summary */
@@ -68,6 +69,9 @@ json_object *json_or_null(const char *text);
 
 /* run_one.c: one fio run of the plan, its result or .failed file, the manifest entry */
 enum fio_outcome run_one(struct runner *r, struct condition *c, const struct run_item *it);
+
+/* run_one.c: a .failed file with reason (keeping an earlier attempt's below it) */
+void run_write_failed(const char *path, const char *reason);
 
 /* run_backend.c: every run of one backend, booting each mode's guests when needed */
 void run_backend(struct runner *r, struct plan *p, size_t backend);

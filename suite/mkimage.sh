@@ -3,7 +3,7 @@
 # make suite-image: the benchmark suite's userland as an ext4 image, built
 # from Debian packages without mounting anything:
 #   mmdebstrap (bookworm, the packages the benchmark files list, plus
-#   qemu-guest-agent and e2fsprogs) into a folder, the Debian source packages
+#   qemu-guest-agent, e2fsprogs and mount) into a folder, the Debian source packages
 #   they list into /opt/cvmio-suite/src/, then mkfs.ext4 -d.
 # usage: mkimage.sh OUT.img CVMIO_BIN SUITE_DIR SCALE
 set -eu
@@ -22,11 +22,12 @@ done
 # The hooks' $1 is mmdebstrap's, not ours.
 # shellcheck disable=SC2016
 mmdebstrap --quiet --variant=apt --mode=root \
-	--include="qemu-guest-agent,e2fsprogs,$(echo $packages | tr ' ' ',')" \
+	--include="qemu-guest-agent,e2fsprogs,mount,util-linux,$(echo $packages | tr ' ' ',')" \
 	--essential-hook='mkdir -p "$1/opt/cvmio-suite"' \
 	--customize-hook="copy-in $work/src /opt/cvmio-suite" \
 	--customize-hook='rm -rf "$1"/var/cache/apt/* "$1"/var/lib/apt/lists/*' \
 	--customize-hook='echo cvmio-suite > "$1/etc/hostname"' \
+	--customize-hook='mkdir -p "$1/mnt/cvmio-scratch"' \
 	bookworm "$work/root" http://deb.debian.org/debian
 # Room for the benchmarks' own files under /tmp is on the disk under test,
 # not here: the image is attached read-only.
