@@ -289,6 +289,12 @@ struct rowset {
 #define BOOTSTRAP_RESAMPLES 2000
 #define BOOTSTRAP_SEED 0x63766d696fULL	/* "cvmio" */
 
+/*
+ * Medians, ratio (compare/baseline), bootstrap interval and p-value of two
+ * sets of repetitions into r (its other fields untouched).  0 or -1 (memory).
+ */
+int compare_values(const struct values *bv, const struct values *cv, struct row *r);
+
 /* Rows for baseline vs each compare condition; one-sided series are warned about. */
 int compare_build(const struct store *st, size_t baseline, const size_t *compares, size_t ncompares,
 		  struct rowset *rs, struct diag *d);
@@ -306,5 +312,21 @@ int table_write(FILE *out, enum out_format f, const struct store *st, size_t bas
 /* Writes gnuplot scripts + data into outdir and renders PNG, SVG and PDF. Returns a cvmio exit code. */
 int plot_write(const char *outdir, const char *gnuplot, const struct store *st, size_t baseline,
 	       const size_t *compares, size_t ncompares, const struct rowset *rs);
+/* Run gnuplot (found as plot_write() does) on script in outdir.  A cvmio exit code. */
+int plot_run_script(const char *gnuplot, const char *outdir, const char *script);
+
+/* ---- suite.c: cvmio analyze --table suite ---- */
+
+struct suite_table_opts {
+	const char *dir, *baseline;
+	const char *const *compares;
+	size_t ncompares;
+	enum out_format format;
+	const char *plot_dir;
+	bool allow_unverified, quiet;
+};
+
+/* The suite table of DIR/<condition>/<backend>/suite/<benchmark>/rep-N.json.  A cvmio exit code. */
+int suite_table(const struct suite_table_opts *o);
 
 #endif

@@ -52,7 +52,7 @@ static bool cond_has_backend(const struct store *st, size_t cond, const char *ba
 }
 
 /* Sorted copies of both sides' values -> one row. */
-static int make_row(const struct values *bv, const struct values *cv, struct row *r)
+int compare_values(const struct values *bv, const struct values *cv, struct row *r)
 {
 	double *b = malloc(bv->n * sizeof(double)), *c = malloc(cv->n * sizeof(double));
 	if (!b || !c) {
@@ -142,7 +142,7 @@ int compare_build(const struct store *st, size_t baseline, const size_t *compare
 				struct row r = { .compare_cond = compares[k], .backend = b->backend,
 						 .sig = b->sig, .dir = b->dir, .metric = m,
 						 .verified = b->all_verified && c->all_verified };
-				rc = make_row(&b->metric[m], &c->metric[m], &r) || push_row(rs, &r);
+				rc = compare_values(&b->metric[m], &c->metric[m], &r) || push_row(rs, &r);
 			}
 		}
 	}
