@@ -189,9 +189,9 @@ static void test_scales_differ(void **state)
 	suite_free(&full);
 	assert_int_equal(suite_load(SUITE_DIR, "compile", "smoke", &smoke, err, sizeof(err)), 0);
 	assert_null(strstr(smoke.packages, "linux-source"));
-	assert_string_equal(smoke.sources, "bzip2");
+	assert_string_equal(smoke.sources, "mbw");
 	assert_non_null(strstr(smoke.setup, "dpkg-source --no-check -x " SUITE_GUEST_SRC
-			       "/bzip2_*.dsc bzip2"));
+			       "/mbw_*.dsc mbw"));
 	suite_free(&smoke);
 }
 
