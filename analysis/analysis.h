@@ -179,6 +179,9 @@ struct values {
 	size_t n, cap;
 };
 
+/* Append x (0, or -1 out of memory). */
+int values_push(struct values *v, double x);
+
 struct series {
 	size_t cond;		/* index into the store's conditions */
 	char *backend;
@@ -304,6 +307,11 @@ void rowset_free(struct rowset *rs);
 
 enum out_format { FMT_TEXT, FMT_MD, FMT_CSV, FMT_LATEX, FMT_JSON };
 int parse_format(const char *s, enum out_format *f);
+/* Cell formatting shared by the tables: %.<digits>g or "" for NaN; for people
+ * (no exponents); one CSV field, quoted when needed. */
+void fmt_num(char *out, size_t len, double v, int digits);
+void fmt_human(char *out, size_t len, double v);
+void csv_field(FILE *out, const char *s);
 int table_write(FILE *out, enum out_format f, const struct store *st, size_t baseline,
 		const struct rowset *rs);
 

@@ -82,7 +82,7 @@ struct series *store_get(struct store *st, size_t cond, const char *backend,
 	return s;
 }
 
-static int values_push(struct values *v, double x)
+int values_push(struct values *v, double x)
 {
 	double *grown = cvmio_grow(v->v, v->n, &v->cap, sizeof(*grown));
 

@@ -76,17 +76,6 @@ static struct suite_series *series_for(struct suite_store *st, size_t cond, cons
 	return &st->s[st->n++];
 }
 
-static int add_value(struct values *v, double x)
-{
-	double *grown = cvmio_grow(v->v, v->n, &v->cap, sizeof(*grown));
-
-	if (!grown)
-		return -1;
-	v->v = grown;
-	v->v[v->n++] = x;
-	return 0;
-}
-
 /* One metric object of a result: name, unit, better, finite value. */
 static int add_metric(struct suite_store *st, size_t cond, const char *backend, const char *bench,
 		      json_object *m, bool verified, const char *path)
@@ -118,7 +107,7 @@ static int add_metric(struct suite_store *st, size_t cond, const char *backend, 
 	s->higher = !strcmp(bt, "higher");
 	snprintf(s->unit, sizeof(s->unit), "%s", json_object_get_string(unit));
 	s->all_verified &= verified;
-	return add_value(&s->v, json_object_get_double(value));
+	return values_push(&s->v, json_object_get_double(value));
 }
 
 static void note_backend(struct suite_store *st, const char *backend)
@@ -284,30 +273,6 @@ static int build_rows(const struct suite_store *st, size_t ncompares, struct sui
 	return 0;
 }
 
-static void num(char *out, size_t len, double v, int digits)
-{
-	if (isfinite(v))
-		snprintf(out, len, "%.*g", digits, v);
-	else
-		out[0] = '\0';
-}
-
-static void csv_field(FILE *out, const char *s, const char *sep)
-{
-	if (strpbrk(s, ",\"\n")) {
-		fputc('"', out);
-		for (; *s; s++) {
-			if (*s == '"')
-				fputc('"', out);
-			fputc(*s, out);
-		}
-		fputc('"', out);
-	} else {
-		fputs(s, out);
-	}
-	fputs(sep, out);
-}
-
 static void write_csv(FILE *out, const struct suite_table_opts *o, const struct suite_row *rows, size_t n)
 {
 	fputs("benchmark,metric,unit,better,baseline,compare,ratio,ci_low,ci_high,n_baseline,"
@@ -316,19 +281,24 @@ static void write_csv(FILE *out, const struct suite_table_opts *o, const struct 
 		const struct suite_row *w = &rows[i];
 		char b[32], c[32], ra[32], lo[32], hi[32], p[32];
 
-		num(b, sizeof(b), w->r.baseline, 10);
-		num(c, sizeof(c), w->r.compare, 10);
-		num(ra, sizeof(ra), w->r.ratio, 10);
-		num(lo, sizeof(lo), w->r.ci_low, 10);
-		num(hi, sizeof(hi), w->r.ci_high, 10);
-		num(p, sizeof(p), w->r.p_value, 6);
-		csv_field(out, w->b->bench, ",");
-		csv_field(out, w->b->metric, ",");
-		csv_field(out, w->b->unit, ",");
+		fmt_num(b, sizeof(b), w->r.baseline, 10);
+		fmt_num(c, sizeof(c), w->r.compare, 10);
+		fmt_num(ra, sizeof(ra), w->r.ratio, 10);
+		fmt_num(lo, sizeof(lo), w->r.ci_low, 10);
+		fmt_num(hi, sizeof(hi), w->r.ci_high, 10);
+		fmt_num(p, sizeof(p), w->r.p_value, 6);
+		csv_field(out, w->b->bench);
+		fputc(',', out);
+		csv_field(out, w->b->metric);
+		fputc(',', out);
+		csv_field(out, w->b->unit);
+		fputc(',', out);
 		fprintf(out, "%s,%s,%s,%s,%s,%s,%zu,%zu,%s,", w->b->higher ? "higher" : "lower", b, c, ra,
 			lo, hi, w->r.n_baseline, w->r.n_compare, p);
-		csv_field(out, o->baseline, ",");
-		csv_field(out, cond_name(o, w->c->cond), ",");
+		csv_field(out, o->baseline);
+		fputc(',', out);
+		csv_field(out, cond_name(o, w->c->cond));
+		fputc(',', out);
 		fprintf(out, "%s\n", w->r.verified ? "true" : "false");
 	}
 }
@@ -380,16 +350,6 @@ static const char *const headers[NCOLS] = {
 	"95% CI", "p", "n", "normalized",
 };
 
-static void human(char *out, size_t len, double v)
-{
-	if (!isfinite(v))
-		out[0] = '\0';
-	else if (fabs(v) >= 1e5)
-		snprintf(out, len, "%.0f", v);
-	else
-		snprintf(out, len, "%.6g", v);
-}
-
 static void cells(const struct suite_row *w, char c[NCOLS][CELL])
 {
 	snprintf(c[0], CELL, "%s", w->b->backend);
@@ -397,8 +357,8 @@ static void cells(const struct suite_row *w, char c[NCOLS][CELL])
 	snprintf(c[2], CELL, "%s", w->b->metric);
 	snprintf(c[3], CELL, "%s", w->b->unit);
 	snprintf(c[4], CELL, "%s", w->b->higher ? "higher" : "lower");
-	human(c[5], CELL, w->r.baseline);
-	human(c[6], CELL, w->r.compare);
+	fmt_human(c[5], CELL, w->r.baseline);
+	fmt_human(c[6], CELL, w->r.compare);
 	snprintf(c[7], CELL, "%.3f", w->r.ratio);
 	if (isfinite(w->r.ci_low))
 		snprintf(c[8], CELL, "[%.3f, %.3f]", w->r.ci_low, w->r.ci_high);

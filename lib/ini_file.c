@@ -3,9 +3,11 @@
  * inih as packaged by Debian is built without INI_HANDLER_LINENO, so the
  * lines are counted here, in the reader inih calls for each line.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <ini.h>
@@ -76,4 +78,36 @@ int ini_file_parse(const char *path, ini_line_handler on_entry, void *user, char
 		return -1;
 	}
 	return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void ini_file_names(const char *dir, const char *sep, char *out, size_t outlen)
+{
+	char *names[256];
+	size_t n = 0, used = 0;
+	struct dirent *de;
+	DIR *d = opendir(dir);
+
+	out[0] = '\0';
+	if (!d)
+		return;
+	while ((de = readdir(d)) && n < 256) {
+		size_t len = strlen(de->d_name);
+
+		if (len > 4 && !strcmp(de->d_name + len - 4, ".ini") && de->d_name[0] != '.')
+			names[n++] = strndup(de->d_name, len - 4);
+	}
+	closedir(d);
+	qsort(names, n, sizeof(names[0]), cmp_str);
+	for (size_t i = 0; i < n; i++) {
+		int w = snprintf(out + used, outlen - used, "%s%s", i ? sep : "", names[i]);
+
+		if (w > 0 && (size_t)w < outlen - used)
+			used += (size_t)w;
+		free(names[i]);
+	}
 }

@@ -17,4 +17,7 @@ typedef int (*ini_line_handler)(void *user, const char *section, const char *key
 int ini_file_parse(const char *path, ini_line_handler on_entry, void *user, char *err,
 		   size_t errlen);
 
+/* The NAME of every NAME.ini in dir (not hidden), sorted, joined with sep ("" if none). */
+void ini_file_names(const char *dir, const char *sep, char *out, size_t outlen);
+
 #endif

@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Loading mode/backend profiles (INI, via inih) and finding their folder. */
-#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdbool.h>
@@ -15,6 +14,7 @@
 
 #include "cvmio-config.h"
 #include "cvmio.h"
+#include "ini_file.h"
 #include "profile.h"
 
 /* Keys a profile may set; anything else is a typo worth reporting. */
@@ -250,36 +250,10 @@ void profile_free(struct profile *p)
 	p->n = p->cap = 0;
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 void profile_names(const char *dir, const char *kind, char *out, size_t outlen)
 {
-	char path[PATH_MAX], *names[128];
-	size_t n = 0, used = 0;
-	struct dirent *de;
-	DIR *d;
+	char path[PATH_MAX];
 
-	out[0] = '\0';
 	snprintf(path, sizeof(path), "%s/%s", dir, kind);
-	d = opendir(path);
-	if (!d)
-		return;
-	while ((de = readdir(d)) && n < 128) {
-		size_t len = strlen(de->d_name);
-
-		if (len > 4 && !strcmp(de->d_name + len - 4, ".ini") && de->d_name[0] != '.')
-			names[n++] = strndup(de->d_name, len - 4);
-	}
-	closedir(d);
-	qsort(names, n, sizeof(names[0]), cmp_str);
-	for (size_t i = 0; i < n; i++) {
-		int w = snprintf(out + used, outlen - used, "%s%s", i ? ", " : "", names[i]);
-
-		if (w > 0 && (size_t)w < outlen - used)
-			used += (size_t)w;
-		free(names[i]);
-	}
+	ini_file_names(path, ", ", out, outlen);
 }

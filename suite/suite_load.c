@@ -8,7 +8,6 @@
  * at most 200 characters a line); they join with newlines.
  */
 #include <ctype.h>
-#include <dirent.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -522,36 +521,9 @@ size_t suite_metric_count(const struct suite_bench *b)
 	return b->n_metrics + b->n_csv_rows * b->n_csv_cols;
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 void suite_names(const char *dir, char *out, size_t outlen)
 {
-	char *names[256];
-	size_t n = 0, used = 0;
-	struct dirent *de;
-	DIR *d = opendir(dir);
-
-	out[0] = '\0';
-	if (!d)
-		return;
-	while ((de = readdir(d)) && n < 256) {
-		size_t len = strlen(de->d_name);
-
-		if (len > 4 && !strcmp(de->d_name + len - 4, ".ini") && de->d_name[0] != '.')
-			names[n++] = strndup(de->d_name, len - 4);
-	}
-	closedir(d);
-	qsort(names, n, sizeof(names[0]), cmp_str);
-	for (size_t i = 0; i < n; i++) {
-		int w = snprintf(out + used, outlen - used, "%s%s", i ? " " : "", names[i]);
-
-		if (w > 0 && (size_t)w < outlen - used)
-			used += (size_t)w;
-		free(names[i]);
-	}
+	ini_file_names(dir, " ", out, outlen);
 }
 
 static bool is_suite_dir(const char *dir)
