@@ -465,17 +465,19 @@ static int write_figure(const struct suite_table_opts *o, const struct suite_row
 			cond_name(o, w->c->cond), w->norm, isfinite(w->norm_lo) ? w->norm_lo : w->norm,
 			isfinite(w->norm_hi) ? w->norm_hi : w->norm);
 	}
+	/* ratios: a log axis, so 0.5 and 2 are as far from 1; points, as boxes need a base */
 	fprintf(gp, "# the suite's normalized ratios (> 1: the compared side is worse)\n"
-		"set datafile missing 'NaN'\nset style fill solid 0.6\nset boxwidth 0.7\n"
-		"set ylabel 'normalized ratio vs %s (>1 worse)'\nset grid ytics\n"
-		"set xtics rotate by -60 font ',7' noenhanced\nset key off\n"
-		"set yrange [0:*]\nset arrow from graph 0, first 1 to graph 1, first 1 nohead dt 2\n",
-		o->baseline);
+		"set datafile missing 'NaN'\nset logscale y 2\n"
+		"set ylabel 'normalized ratio vs %s (>1 worse), 95%% interval'\nset grid ytics\n"
+		"set xtics rotate by 90 right font ',7' noenhanced\nset key off\n"
+		"set xrange [-1:%zu]\nset bmargin 28\n"
+		"set arrow from graph 0, first 1 to graph 1, first 1 nohead dt 2\n",
+		o->baseline, n);
 	for (int k = 0; k < 2; k++) {
 		fprintf(gp, "set terminal %s size %d,%d\nset output 'suite.%s'\n",
-			k ? "svg" : "pngcairo", 200 + 14 * (int)n, 480, k ? "svg" : "png");
-		fputs("plot 'suite.dat' using 1:3:xtic(2) with boxes, '' using 1:3:4:5 with "
-		      "yerrorbars lc rgb 'black' pt 0\n", gp);
+			k ? "svg" : "pngcairo", 300 + 12 * (int)n, 900, k ? "svg" : "png");
+		fputs("plot 'suite.dat' using 1:3:4:5:xtic(2) with yerrorbars pt 7 ps 0.6 lc rgb "
+		      "'#7030a0'\n", gp);
 	}
 	fputs("unset output\n", gp);
 	fclose(dat);
