@@ -52,8 +52,8 @@ static int dispatch(void *user, const char *section, const char *key, const char
 	return 1;
 }
 
-int ini_file_parse(const char *path, ini_line_handler on_entry, void *user, char *err,
-		   size_t errlen)
+int ini_file_parse(const char *path, const char *what, ini_line_handler on_entry, void *user,
+		   char *err, size_t errlen)
 {
 	struct ini_ctx c = { .on_entry = on_entry, .user = user };
 	int rc;
@@ -66,15 +66,15 @@ int ini_file_parse(const char *path, ini_line_handler on_entry, void *user, char
 	rc = ini_parse_stream(read_counted_line, &c, dispatch, &c);
 	fclose(c.f);
 	if (c.long_line) {
-		snprintf(err, errlen, "%s:%d: line longer than %d characters", path, c.long_line,
-			 INI_MAX_LINE - 2);
+		snprintf(err, errlen, "%s:%d: line longer than %d characters (split it into several "
+			 "lines of the same key)", path, c.long_line, INI_MAX_LINE - 2);
 		return -1;
 	}
 	if (c.stopped)
 		return -1;
 	if (rc != 0) {
-		snprintf(err, errlen, "%s:%d: not a valid line (expected [section] or key = value)",
-			 path, rc);
+		snprintf(err, errlen, "%s:%d: not a valid %s line (expected [section] or key = value)",
+			 path, rc, what);
 		return -1;
 	}
 	return 0;

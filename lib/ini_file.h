@@ -11,11 +11,11 @@ typedef int (*ini_line_handler)(void *user, const char *section, const char *key
 
 /*
  * Parse path, calling on_entry for each key = value.  0 on success; -1 with
- * err "PATH: cannot open ...", "PATH:LINE: not a valid line ...", "PATH:LINE:
- * line longer than ..." or whatever on_entry wrote when it stopped.
+ * err "PATH: cannot open ...", "PATH:LINE: not a valid WHAT line ...",
+ * "PATH:LINE: line longer than ..." or whatever on_entry wrote when it stopped.
  */
-int ini_file_parse(const char *path, ini_line_handler on_entry, void *user, char *err,
-		   size_t errlen);
+int ini_file_parse(const char *path, const char *what, ini_line_handler on_entry, void *user,
+		   char *err, size_t errlen);
 
 /* The NAME of every NAME.ini in dir (not hidden), sorted, joined with sep ("" if none). */
 void ini_file_names(const char *dir, const char *sep, char *out, size_t outlen);

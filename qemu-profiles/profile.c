@@ -2,7 +2,6 @@
 /* Loading mode/backend profiles (INI, via inih) and finding their folder. */
 #include <errno.h>
 #include <limits.h>
-#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,7 +9,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <ini.h>
 
 #include "cvmio-config.h"
 #include "cvmio.h"
@@ -88,10 +86,6 @@ int profiles_dir_find(const char *explicit_dir, char *out, size_t outlen, char *
 
 struct load_ctx {
 	struct profile *p;
-	FILE *f;
-	int lineno;         /* lines read so far: inih here has no line numbers */
-	bool mid_line;      /* the last chunk read ended without a newline */
-	int long_line;      /* first line longer than inih takes, or 0 */
 	const char *const *keys;
 	const char *head;   /* "mode" or "backend" */
 	char *err;
@@ -107,12 +101,12 @@ static int key_known(const char *const *keys, const char *key)
 	return 0;
 }
 
-static int on_entry(void *user, const char *section, const char *key, const char *value)
+static int on_entry(void *user, const char *section, const char *key, const char *value,
+		    int line)
 {
 	struct load_ctx *c = user;
 	struct profile *p = c->p;
 	struct profile_entry *grown;
-	int line = c->lineno;
 
 	if (c->failed)
 		return 0;
@@ -151,22 +145,6 @@ static int on_entry(void *user, const char *section, const char *key, const char
 	return 1;
 }
 
-/* fgets() that counts lines, so errors can name the line. */
-static char *read_line(char *str, int num, void *stream)
-{
-	struct load_ctx *c = stream;
-	char *r = fgets(str, num, c->f);
-
-	if (!r)
-		return r;
-	if (!c->mid_line)
-		c->lineno++;
-	c->mid_line = !strchr(r, '\n') && !feof(c->f);
-	if (c->mid_line && !c->long_line)
-		c->long_line = c->lineno;
-	return r;
-}
-
 static int valid_name(const char *name)
 {
 	if (!*name || name[0] == '.')
@@ -187,7 +165,6 @@ int profile_load(const char *dir, const char *kind, const char *name, struct pro
 	};
 	char names[512];
 	FILE *f;
-	int rc;
 
 	memset(p, 0, sizeof(*p));
 	snprintf(p->path, sizeof(p->path), "%s/%s/%s.ini", dir, kind, name);
@@ -198,22 +175,8 @@ int profile_load(const char *dir, const char *kind, const char *name, struct pro
 			 names);
 		return -1;
 	}
-	c.f = f;
-	rc = ini_parse_stream(read_line, &c, on_entry, &c);
 	fclose(f);
-	if (c.long_line) {
-		snprintf(err, errlen, "%s:%d: line longer than %d characters (split it into several "
-			 "'arg =' lines)", p->path, c.long_line, INI_MAX_LINE - 2);
-		profile_free(p);
-		return -1;
-	}
-	if (c.failed) {
-		profile_free(p);
-		return -1;
-	}
-	if (rc != 0) {
-		snprintf(err, errlen, "%s:%d: not a valid profile line (expected [section] or key = value)",
-			 p->path, rc);
+	if (ini_file_parse(p->path, "profile", on_entry, &c, err, errlen)) {
 		profile_free(p);
 		return -1;
 	}

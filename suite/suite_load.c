@@ -483,7 +483,7 @@ int suite_load(const char *dir, const char *name, const char *scale, struct suit
 	snprintf(b->name, sizeof(b->name), "%s", name);
 	snprintf(b->scale, sizeof(b->scale), "%s", scale);
 	b->timeout_s = 600;
-	ok = ini_file_parse(b->path, on_entry, &c, err, errlen) == 0 && check_complete(&c) &&
+	ok = ini_file_parse(b->path, "benchmark", on_entry, &c, err, errlen) == 0 && check_complete(&c) &&
 	     build_script(&c, "setup", &b->setup) == 0 &&
 	     build_script(&c, "command", &b->command) == 0 &&
 	     build_script(&c, "teardown", &b->teardown) == 0 && check_vars_used(&c);

@@ -240,7 +240,7 @@ static void test_bad_files_name_file_line(void **state)
 			"1: no [full] section (every benchmark has a smoke and a full scale)");
 	expect_bad_file(GOOD_HEAD "[csv]\nkey = test\nrow = SET\ncolumn = rps requests/s up\n",
 			"10: column = 'rps requests/s up': expected NAME UNIT higher|lower");
-	expect_bad_file(GOOD_HEAD GOOD_METRIC "garbage\n", "11: not a valid line (expected "
+	expect_bad_file(GOOD_HEAD GOOD_METRIC "garbage\n", "11: not a valid benchmark line (expected "
 			"[section] or key = value)");
 }
 
