@@ -79,6 +79,7 @@ include analysis/Makefile.inc
 include qemu-profiles/Makefile.inc
 include check/Makefile.inc
 include memdump/Makefile.inc
+include suite/Makefile.inc
 include study/Makefile.inc
 include guest/Makefile.inc
 include jobfiles/Makefile.inc

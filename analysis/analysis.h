@@ -227,6 +227,9 @@ struct values {
 	size_t n, cap;
 };
 
+/* Append x of repetition rep (an index from store_rep(), or the suite's N); 0 or -1 (memory). */
+int values_push(struct values *v, double x, size_t rep);
+
 struct series {
 	size_t cond;		/* index into the store's conditions */
 	char *backend;
@@ -408,6 +411,16 @@ struct rowset {
 #define BOOTSTRAP_SEED 0x63766d696fULL	/* "cvmio" */
 
 /*
+ * One row's statistics from two sets of repetitions into r (its other fields
+ * untouched): paired when every compare repetition has exactly one partner
+ * of the same repetition identity in bv and unpaired is false, else the
+ * independent-samples method; *partial: some, not all, had a partner.
+ * 0 or -1 (memory).
+ */
+int compare_values(const struct values *bv, const struct values *cv, bool unpaired, bool *partial,
+		   struct row *r);
+
+/*
  * Rows for baseline vs each compare condition; one-sided series are warned
  * about.  A metric whose repetitions all have a partner at the same
  * repetition identity on the other side is analyzed paired, unless
@@ -430,6 +443,12 @@ void rowset_free(struct rowset *rs);
 
 enum out_format { FMT_TEXT, FMT_MD, FMT_CSV, FMT_LATEX, FMT_JSON, FMT_HTML };
 int parse_format(const char *s, enum out_format *f);
+/* Cell formatting shared by the tables: %.<digits>g or "" for NaN; for people
+ * (no exponents); one CSV field, quoted when needed. */
+#define ROUND_TRIP_DIGITS 17	/* DBL_DECIMAL_DIG: printed and read back, the same double */
+void fmt_num(char *out, size_t len, double v, int digits);
+void fmt_human(char *out, size_t len, double v);
+void csv_field(FILE *out, const char *s);
 int table_write(FILE *out, enum out_format f, const struct store *st, size_t baseline,
 		const struct rowset *rs);
 
@@ -481,5 +500,21 @@ int report_write(const char *outdir, const char *gnuplot, const struct store *st
 /* Writes gnuplot scripts + data into outdir and renders PNG, SVG and PDF. Returns a cvmio exit code. */
 int plot_write(const char *outdir, const char *gnuplot, const struct store *st, size_t baseline,
 	       const size_t *compares, size_t ncompares, const struct rowset *rs);
+/* Run gnuplot (found as plot_write() does) on script in outdir.  A cvmio exit code. */
+int plot_run_script(const char *gnuplot, const char *outdir, const char *script);
+
+/* ---- suite.c: cvmio analyze --table suite ---- */
+
+struct suite_table_opts {
+	const char *dir, *baseline;
+	const char *const *compares;
+	size_t ncompares;
+	enum out_format format;
+	const char *plot_dir;
+	bool allow_unverified, quiet, unpaired;
+};
+
+/* The suite table of DIR/<condition>/<backend>/suite/<benchmark>/rep-N.json.  A cvmio exit code. */
+int suite_table(const struct suite_table_opts *o);
 
 #endif

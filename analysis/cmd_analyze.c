@@ -16,7 +16,7 @@ static void usage(FILE *out)
 {
 	fputs("usage: cvmio analyze DIR --baseline COND --compare COND [--compare COND ...]\n"
 	      "                     [--format text|md|csv|latex|json|html] [--plot OUTDIR]\n"
-	      "                     [--report OUTDIR]\n"
+	      "                     [--report OUTDIR] [--table fio|suite]\n"
 	      "                     [--unpaired] [--allow-unverified] [--strict] [--quiet]\n"
 	      "\n"
 	      "Reads fio JSON/json+ results below DIR/<condition>/<backend>/ and prints, per\n"
@@ -37,6 +37,7 @@ static void usage(FILE *out)
 	      "  --allow-unverified   analyze results whose manifest says \"verified\": false\n"
 	      "  --strict             exit 3 when there was any warning\n"
 	      "  --quiet              no warnings on stderr (they still count for --strict)\n"
+	      "  --table suite        the benchmark suite's table (<backend>/suite/) instead of fio's\n"
 	      "\n"
 	      "Exit: 0 ok, 2 usage, 3 bad input (the file is named), 4 environment (gnuplot).\n"
 	      "See cvmio-analyze(1).\n",
@@ -48,7 +49,7 @@ struct analyze_opts {
 	const char *compares[MAX_COMPARES];
 	size_t ncompares;
 	enum out_format format;
-	bool allow_unverified, strict, quiet, unpaired;
+	bool allow_unverified, strict, quiet, unpaired, suite;
 };
 
 static int parse_options(int argc, char **argv, struct analyze_opts *o)
@@ -63,6 +64,7 @@ static int parse_options(int argc, char **argv, struct analyze_opts *o)
 		{ "unpaired", no_argument, NULL, 'P' },
 		{ "strict", no_argument, NULL, 'S' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "table", required_argument, NULL, 't' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -87,6 +89,12 @@ static int parse_options(int argc, char **argv, struct analyze_opts *o)
 		case 'P': o->unpaired = true; break;
 		case 'S': o->strict = true; break;
 		case 'q': o->quiet = true; break;
+		case 't':
+			if (strcmp(optarg, "fio") && strcmp(optarg, "suite"))
+				return cvmio_error(CVMIO_EXIT_USAGE, "analyze",
+						   "--table %s: expected fio or suite", optarg);
+			o->suite = !strcmp(optarg, "suite");
+			break;
 		case 'h': usage(stdout); return -1;
 		default: usage(stderr); return CVMIO_EXIT_USAGE;
 		}
@@ -199,6 +207,15 @@ int cmd_analyze(int argc, char **argv)
 	int rc = parse_options(argc, argv, &o);
 	if (rc)
 		return rc < 0 ? CVMIO_EXIT_OK : rc;
+	if (o.suite) {
+		struct suite_table_opts so = {
+			.dir = o.dir, .baseline = o.baseline, .compares = o.compares,
+			.ncompares = o.ncompares, .format = o.format, .plot_dir = o.plot_dir,
+			.allow_unverified = o.allow_unverified, .quiet = o.quiet,
+			.unpaired = o.unpaired,
+		};
+		return suite_table(&so);
+	}
 	struct store st;
 	struct rowset rs = { 0 };
 	store_init(&st);

@@ -163,8 +163,8 @@ static bool pair_up(const struct values *bv, const struct values *cv, double *pa
 	return all;
 }
 
-static int make_row(const struct values *bv, const struct values *cv, bool unpaired, bool *partial,
-		    struct row *r)
+int compare_values(const struct values *bv, const struct values *cv, bool unpaired, bool *partial,
+		   struct row *r)
 {
 	double *pair_b = malloc((cv->n ? cv->n : 1) * sizeof(double));
 	if (!pair_b)
@@ -241,7 +241,7 @@ int compare_build(const struct store *st, size_t baseline, const size_t *compare
 						 .verified = b->all_verified && c->all_verified,
 						 .accel = b->accel | c->accel };
 				bool partial = false;
-				rc = make_row(&b->metric[m], &c->metric[m], unpaired, &partial, &r) ||
+				rc = compare_values(&b->metric[m], &c->metric[m], unpaired, &partial, &r) ||
 				     push_row(rs, &r);
 				if (partial && !partial_warned) {
 					char label[160];

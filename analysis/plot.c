@@ -528,7 +528,7 @@ static bool find_gnuplot(const char *override, char *out, size_t len)
 	return false;
 }
 
-static int run_gnuplot(const char *gnuplot, const char *outdir)
+static int run_gnuplot(const char *gnuplot, const char *outdir, const char *script)
 {
 	pid_t pid = fork();
 	if (pid < 0)
@@ -541,7 +541,7 @@ static int run_gnuplot(const char *gnuplot, const char *outdir)
 			dup2(log, STDOUT_FILENO);
 			dup2(log, STDERR_FILENO);
 		}
-		execl(gnuplot, gnuplot, "render.gp", (char *)NULL);
+		execl(gnuplot, gnuplot, script, (char *)NULL);
 		_exit(127);
 	}
 	int status;
@@ -575,7 +575,22 @@ int plot_write(const char *outdir, const char *gnuplot, const struct store *st, 
 	bad |= fclose(rl.render) != 0;
 	if (rc || bad)
 		return cvmio_error(CVMIO_EXIT_ENV, "analyze", "--plot %s: writing the scripts failed", outdir);
-	int st_gp = run_gnuplot(gp_path, outdir);
+	int st_gp = run_gnuplot(gp_path, outdir, "render.gp");
+	if (st_gp)
+		return cvmio_error(CVMIO_EXIT_ENV, "analyze", "gnuplot failed (exit %d); see %s/render.log",
+				   st_gp, outdir);
+	return 0;
+}
+
+int plot_run_script(const char *gnuplot, const char *outdir, const char *script)
+{
+	char gp_path[4096];
+	int st_gp;
+
+	if (!find_gnuplot(gnuplot, gp_path, sizeof(gp_path)))
+		return cvmio_error(CVMIO_EXIT_ENV, "analyze", "--plot: gnuplot not found%s%s (install gnuplot-nox)",
+				   gnuplot ? " at " : " on PATH", gnuplot ? gnuplot : "");
+	st_gp = run_gnuplot(gp_path, outdir, script);
 	if (st_gp)
 		return cvmio_error(CVMIO_EXIT_ENV, "analyze", "gnuplot failed (exit %d); see %s/render.log",
 				   st_gp, outdir);

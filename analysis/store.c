@@ -107,7 +107,7 @@ size_t store_rep(struct store *st, const char *rep_id)
 	return st->nreps++;
 }
 
-static int values_push(struct values *v, double x, size_t rep)
+int values_push(struct values *v, double x, size_t rep)
 {
 	size_t cap = v->cap;
 	double *grown = cvmio_grow(v->v, v->n, &cap, sizeof(*grown));

@@ -21,9 +21,7 @@ int parse_format(const char *s, enum out_format *f)
 	return -1;
 }
 
-#define ROUND_TRIP_DIGITS 17	/* DBL_DECIMAL_DIG: printed and read back, the same double */
-
-static void fmt_num(char *out, size_t len, double v, int digits)
+void fmt_num(char *out, size_t len, double v, int digits)
 {
 	if (isfinite(v))
 		snprintf(out, len, "%.*g", digits, v);
@@ -32,7 +30,7 @@ static void fmt_num(char *out, size_t len, double v, int digits)
 }
 
 /* For people: no exponents; six significant digits, whole numbers from 100000 up. */
-static void fmt_human(char *out, size_t len, double v)
+void fmt_human(char *out, size_t len, double v)
 {
 	if (!isfinite(v))
 		out[0] = '\0';
@@ -44,7 +42,7 @@ static void fmt_human(char *out, size_t len, double v)
 
 /* ---- CSV ---- */
 
-static void csv_field(FILE *out, const char *s)
+void csv_field(FILE *out, const char *s)
 {
 	if (!strpbrk(s, ",\"\n")) {
 		fputs(s, out);

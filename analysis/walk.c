@@ -122,6 +122,9 @@ static void walk_dir(struct walk_ctx *c, const char *dir, int depth)
 			continue;
 		}
 		if (S_ISDIR(sb.st_mode)) {
+			/* <backend>/suite/ holds suite results (--table suite), not fio runs */
+			if (depth == 0 && !strcmp(name, "suite"))
+				continue;
 			walk_dir(c, path, depth + 1);
 		} else if (ends_with(name, ".failed")) {
 			c->wc->failed_runs++;

@@ -17,6 +17,7 @@ static const struct verb verbs[] = {
 	{ "memdump", cmd_memdump, "search a running guest's memory from the host" },
 	{ "run", cmd_run, "run a study matrix (modes x backends x engines x job files x repetitions)" },
 	{ "analyze", cmd_analyze, "CVM/plain ratio tables and plots from fio results" },
+	{ "suite", cmd_suite, "the benchmark suite: list, packages, scripts, metrics from an output" },
 };
 
 static void usage(FILE *out)

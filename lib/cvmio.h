@@ -31,6 +31,7 @@ int cmd_check(int argc, char **argv);
 int cmd_memdump(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_analyze(int argc, char **argv);
+int cmd_suite(int argc, char **argv);
 
 /* "cvmio VERB: message\n" on stderr; returns code so callers can 'return cvmio_error(...)'. */
 int cvmio_error(int code, const char *verb, const char *fmt, ...)

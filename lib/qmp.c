@@ -270,6 +270,83 @@ int qmp_open(struct qmp *q, const char *path, int deadline_ms, int (*alive)(void
 	return 0;
 }
 
+/*
+ * Drop what the channel holds up to and including the 0xff byte that
+ * qemu-ga sends before its guest-sync-delimited reply: whatever came before
+ * it was meant for an earlier client (a reply it did not wait for).
+ */
+static int skip_to_sentinel(struct qmp *q, long long deadline, char *err, size_t errlen)
+{
+	char chunk[65536];
+
+	for (;;) {
+		char *ff = q->len ? memchr(q->buf, 0xff, q->len) : NULL;
+		struct pollfd pfd = { .fd = q->fd, .events = POLLIN };
+		long long left = deadline - now_ms();
+		ssize_t n;
+
+		if (ff) {
+			q->len -= (size_t)(ff + 1 - q->buf);
+			memmove(q->buf, ff + 1, q->len);
+			return 0;
+		}
+		q->len = 0;
+		if (left <= 0 || poll(&pfd, 1, (int)left) <= 0) {
+			snprintf(err, errlen, "the guest agent did not answer guest-sync within the deadline "
+				 "(is qemu-ga running in the guest, on the org.qemu.guest_agent.0 port?)");
+			return -1;
+		}
+		n = read(q->fd, chunk, sizeof(chunk));
+		if (n <= 0) {
+			snprintf(err, errlen, "QEMU closed the guest agent's socket");
+			return -1;
+		}
+		if (qmp_feed(q, chunk, (size_t)n)) {
+			snprintf(err, errlen, "out of memory");
+			return -1;
+		}
+	}
+}
+
+int qmp_open_agent(struct qmp *q, const char *path, int deadline_ms, int (*alive)(void *),
+		   void *arg, char *err, size_t errlen)
+{
+	long long deadline = now_ms() + deadline_ms;
+	/* an id this client has not used before: a stale reply cannot match it */
+	int64_t id = (int64_t)getpid() << 20 ^ (int64_t)(now_ms() & 0xfffff);
+	json_object *args, *v;
+
+	memset(q, 0, sizeof(*q));
+	q->fd = -1;
+	if (connect_until(q, path, deadline_ms, alive, arg, err, errlen))
+		return -1;
+	args = json_object_new_object();
+	json_object_object_add(args, "id", json_object_new_int64(id));
+	if (send_cmd(q, "guest-sync-delimited", args, -1) < 0) {
+		snprintf(err, errlen, "cannot send guest-sync-delimited to the guest agent");
+		qmp_close(q);
+		return -1;
+	}
+	for (;;) {
+		enum qmp_msg kind;
+
+		if (skip_to_sentinel(q, deadline, err, errlen))
+			break;
+		q->timeout_ms = (int)(deadline - now_ms() > 0 ? deadline - now_ms() : 1);
+		kind = read_msg(q, &v, err, errlen);
+		if (kind == QMP_MSG_BAD)
+			break;
+		if (kind == QMP_MSG_RETURN && json_object_get_int64(v) == id) {
+			json_object_put(v);
+			q->timeout_ms = 30000;
+			return 0;
+		}
+		json_object_put(v);   /* an earlier client's reply */
+	}
+	qmp_close(q);
+	return -1;
+}
+
 void qmp_close(struct qmp *q)
 {
 	if (q->fd >= 0)

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The one QMP client of cvmio (the composer's QEMU check, the runner's
- * pinning, memdump's dump-guest-memory): newline-delimited JSON over a unix
+ * pinning, memdump's dump-guest-memory, and QEMU's guest agent for the
+ * suite, which speaks the same protocol): newline-delimited JSON over a unix
  * socket (json-c), every wait bounded.  One policy for all of them:
  *  - each reply must come within q->timeout_ms (set it after qmp_open);
  *  - events (and blank lines) between a command and its reply are skipped;
@@ -17,7 +18,9 @@
 
 #include <json.h>
 
-#define QMP_MAX_LINE (16u << 20)
+/* The longest line read: a guest agent's guest-exec-status carries up to
+ * 16 MiB of output per stream (stdout and stderr), base64-encoded. */
+#define QMP_MAX_LINE (48u << 20)
 
 struct qmp {
 	int fd;
@@ -33,6 +36,15 @@ struct qmp {
  */
 int qmp_open(struct qmp *q, const char *path, int deadline_ms, int (*alive)(void *), void *arg,
 	     char *err, size_t errlen);
+/*
+ * QEMU's guest agent (qemu-ga) on the host side of its virtio-serial port
+ * (a -chardev socket): the same JSON protocol without greeting or
+ * capabilities.  Connects, then resynchronises with guest-sync-delimited
+ * (the channel may hold a stale reply of an earlier client); the agent must
+ * answer within deadline_ms.  Then qmp_exec() runs guest-* commands.
+ */
+int qmp_open_agent(struct qmp *q, const char *path, int deadline_ms, int (*alive)(void *),
+		   void *arg, char *err, size_t errlen);
 /*
  * Execute cmd with args (may be NULL; ownership taken).  Returns the "return"
  * member (caller puts it) or NULL with err holding QMP's error description.

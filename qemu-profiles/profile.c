@@ -1,9 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Loading mode/backend profiles (INI, via inih) and finding their folder. */
-#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
-#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,10 +9,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <ini.h>
 
 #include "cvmio-config.h"
 #include "cvmio.h"
+#include "ini_file.h"
 #include "profile.h"
 
 /* Keys a profile may set; anything else is a typo worth reporting. */
@@ -92,10 +90,6 @@ int profiles_dir_find(const char *explicit_dir, char *out, size_t outlen, char *
 
 struct load_ctx {
 	struct profile *p;
-	FILE *f;
-	int lineno;         /* lines read so far: inih here has no line numbers */
-	bool mid_line;      /* the last chunk read ended without a newline */
-	int long_line;      /* first line longer than inih takes, or 0 */
 	const char *const *keys;
 	const char *head;   /* "mode" or "backend" */
 	char *err;
@@ -111,12 +105,12 @@ static int key_known(const char *const *keys, const char *key)
 	return 0;
 }
 
-static int on_entry(void *user, const char *section, const char *key, const char *value)
+static int on_entry(void *user, const char *section, const char *key, const char *value,
+		    int line)
 {
 	struct load_ctx *c = user;
 	struct profile *p = c->p;
 	struct profile_entry *grown;
-	int line = c->lineno;
 
 	if (c->failed)
 		return 0;
@@ -155,22 +149,6 @@ static int on_entry(void *user, const char *section, const char *key, const char
 	return 1;
 }
 
-/* fgets() that counts lines, so errors can name the line. */
-static char *read_line(char *str, int num, void *stream)
-{
-	struct load_ctx *c = stream;
-	char *r = fgets(str, num, c->f);
-
-	if (!r)
-		return r;
-	if (!c->mid_line)
-		c->lineno++;
-	c->mid_line = !strchr(r, '\n') && !feof(c->f);
-	if (c->mid_line && !c->long_line)
-		c->long_line = c->lineno;
-	return r;
-}
-
 static int valid_name(const char *name)
 {
 	if (!*name || name[0] == '.')
@@ -191,7 +169,6 @@ int profile_load(const char *dir, const char *kind, const char *name, struct pro
 	};
 	char names[512];
 	FILE *f;
-	int rc;
 
 	memset(p, 0, sizeof(*p));
 	snprintf(p->path, sizeof(p->path), "%s/%s/%s.ini", dir, kind, name);
@@ -202,22 +179,8 @@ int profile_load(const char *dir, const char *kind, const char *name, struct pro
 			 names);
 		return -1;
 	}
-	c.f = f;
-	rc = ini_parse_stream(read_line, &c, on_entry, &c);
 	fclose(f);
-	if (c.long_line) {
-		snprintf(err, errlen, "%s:%d: line longer than %d characters (split it into several "
-			 "'arg =' lines)", p->path, c.long_line, INI_MAX_LINE - 2);
-		profile_free(p);
-		return -1;
-	}
-	if (c.failed) {
-		profile_free(p);
-		return -1;
-	}
-	if (rc != 0) {
-		snprintf(err, errlen, "%s:%d: not a valid profile line (expected [section] or key = value)",
-			 p->path, rc);
+	if (ini_file_parse(p->path, "profile", on_entry, &c, err, errlen)) {
 		profile_free(p);
 		return -1;
 	}
@@ -254,36 +217,10 @@ void profile_free(struct profile *p)
 	p->n = p->cap = 0;
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 void profile_names(const char *dir, const char *kind, char *out, size_t outlen)
 {
-	char path[PATH_MAX], *names[128];
-	size_t n = 0, used = 0;
-	struct dirent *de;
-	DIR *d;
+	char path[PATH_MAX];
 
-	out[0] = '\0';
 	snprintf(path, sizeof(path), "%s/%s", dir, kind);
-	d = opendir(path);
-	if (!d)
-		return;
-	while ((de = readdir(d)) && n < 128) {
-		size_t len = strlen(de->d_name);
-
-		if (len > 4 && !strcmp(de->d_name + len - 4, ".ini") && de->d_name[0] != '.')
-			names[n++] = strndup(de->d_name, len - 4);
-	}
-	closedir(d);
-	qsort(names, n, sizeof(names[0]), cmp_str);
-	for (size_t i = 0; i < n; i++) {
-		int w = snprintf(out + used, outlen - used, "%s%s", i ? ", " : "", names[i]);
-
-		if (w > 0 && (size_t)w < outlen - used)
-			used += (size_t)w;
-		free(names[i]);
-	}
+	ini_file_names(path, ", ", out, outlen);
 }

@@ -20,6 +20,7 @@
 #include "cvmio-config.h"
 #include "cvmio.h"
 #include "run_guest.h"
+#include "run_suite.h"
 #include "proc.h"
 #include "qmp.h"
 
@@ -201,7 +202,16 @@ static int compose(const struct study *s, const char *mode, const char *backend,
 		free(base);
 		req.append = g->cmdline;
 	}
-	return qemu_compose(&req, &g->av, err, errlen);
+	if (qemu_compose(&req, &g->av, err, errlen))
+		return -1;
+	if (s->suite.n) {
+		char *slash = s->image ? NULL : strrchr(kernel, '/');
+
+		if (slash)
+			*slash = '\0';
+		return suite_guest_args(s, mode, s->image ? "" : kernel, g->agent, &g->av, err, errlen);
+	}
+	return 0;
 }
 
 int guest_compose_check(const struct study *s, const char *mode, const char *backend, const char *rundir,
@@ -216,6 +226,7 @@ int guest_compose_check(const struct study *s, const char *mode, const char *bac
 	snprintf(g.console, sizeof(g.console), "/dev/null");
 	/* the runner's private folder: concurrent runs never share a socket path */
 	snprintf(g.qmp, sizeof(g.qmp), "%.80s/compose-check.qmp", rundir);
+	snprintf(g.agent, sizeof(g.agent), "%.80s/compose-check.qga", rundir);
 	rc = compose(s, mode, backend, &g, err, errlen);
 	qemu_argv_free(&g.av);
 	free(g.cmdline);
@@ -239,6 +250,8 @@ int guest_start(const struct study *s, const char *mode, const char *backend, co
 	/* unique per guest of this runner: its forward port */
 	snprintf(g->qmp, sizeof(g->qmp), "%.90s/%d.qmp", rundir, g->fio_port);
 	unlink(g->qmp);
+	snprintf(g->agent, sizeof(g->agent), "%.90s/%d.qga", rundir, g->fio_port);
+	unlink(g->agent);
 	if (compose(s, mode, backend, g, err, errlen))
 		return -1;
 	/* a fresh console file per boot: its markers must be this boot's */

@@ -19,6 +19,7 @@ struct guest {
 	char console[4096];     /* serial console log (kept in the results tree) */
 	char qemu_log[4096];    /* QEMU's stdout/stderr */
 	char qmp[108];          /* QMP socket (in a private /tmp folder) */
+	char agent[108];        /* the guest agent's socket (suite studies) */
 	struct qemu_argv av;
 	char *cmdline;          /* kernel command line given to the composer */
 	char *boot_check;       /* JSON text the guest printed between the check markers */

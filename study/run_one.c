@@ -13,9 +13,10 @@
 #include "cvmio.h"
 #include "run_manifest.h"
 #include "run_runner.h"
+#include "run_suite.h"
 
-/* rep-N.failed: why, with the earlier attempts' reasons below it. */
-static int write_failed(const char *path, const char *reason)
+/* rep-N.failed: why, with the earlier attempts' reasons below it.  0 or -1. */
+int run_write_failed(const char *path, const char *reason)
 {
 	char *earlier = cvmio_read_file(path), *text;
 	int rc;
@@ -31,13 +32,16 @@ static int write_failed(const char *path, const char *reason)
 enum fio_outcome run_one(struct runner *r, struct condition *c, const struct run_item *it)
 {
 	const struct study *s = r->s;
-	const char *engine = s->engines.v[it->engine], *backend = s->backends.v[it->backend];
+	const char *engine, *backend = s->backends.v[it->backend];
 	char dir[PATH_MAX], result[PATH_MAX + 32], failed[PATH_MAX + 32], tmp[PATH_MAX + 48],
 	     log[PATH_MAX + 48], rel[1024], reason[1024], engine_value[300];
 	char *env[9] = { 0 };
 	double seconds = 0;
 	enum fio_outcome out;
 
+	if (it->suite)
+		return (enum fio_outcome)run_suite_one(r, c, it);
+	engine = s->engines.v[it->engine];
 	plan_run_dir(s, r->outdir, it, dir, sizeof(dir));
 	plan_run_path(s, r->outdir, it, ".json", result, sizeof(result));
 	plan_run_path(s, r->outdir, it, ".failed", failed, sizeof(failed));
@@ -100,7 +104,7 @@ enum fio_outcome run_one(struct runner *r, struct condition *c, const struct run
 		return out;
 	if (out != FIO_OK) {
 		snprintf(r->last_reason, sizeof(r->last_reason), "%.299s", reason);
-		if (write_failed(failed, reason))
+		if (run_write_failed(failed, reason))
 			run_record_failed(r, "failure record", failed);
 		if (out == FIO_TIMEOUT || out == FIO_TARGET_DIED) {
 			cond_stop(c);

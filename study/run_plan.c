@@ -31,6 +31,21 @@ void plan_build(const struct study *s, struct plan *p)
 						push(p, &cap, (struct run_item){ .mode = m, .backend = b,
 							.engine = e, .jobfile = j, .rep = rep });
 			}
+	/* the suite's runs after the fio runs of each repetition, modes innermost alike */
+	for (size_t b = 0; b < s->backends.n && s->suite.n; b++)
+		for (int rep = 1; rep <= s->repetitions; rep++)
+			for (size_t k = 0; k < s->suite.n; k++)
+				for (size_t m = 0; m < s->modes.n; m++)
+					push(p, &cap, (struct run_item){ .mode = m, .backend = b,
+						.suite = 1, .bench = k, .rep = rep });
+}
+
+void plan_item_subdir(const struct study *s, const struct run_item *it, char *buf, size_t len)
+{
+	if (it->suite)
+		snprintf(buf, len, "suite/%s", s->suite.v[it->bench]);
+	else
+		snprintf(buf, len, "%s/%s", s->engines.v[it->engine], s->jobfiles[it->jobfile].name);
 }
 
 void plan_free(struct plan *p)
@@ -49,15 +64,19 @@ void plan_backend_dir(const struct study *s, const char *outdir, size_t mode, si
 void plan_run_dir(const struct study *s, const char *outdir, const struct run_item *it,
 		  char *buf, size_t len)
 {
-	snprintf(buf, len, "%s/%s/%s/%s/%s", outdir, s->modes.v[it->mode], s->backends.v[it->backend],
-		 s->engines.v[it->engine], s->jobfiles[it->jobfile].name);
+	char sub[1024];
+
+	plan_item_subdir(s, it, sub, sizeof(sub));
+	snprintf(buf, len, "%s/%s/%s/%s", outdir, s->modes.v[it->mode], s->backends.v[it->backend], sub);
 }
 
 void plan_run_relpath(const struct study *s, const struct run_item *it, const char *suffix,
 		      char *buf, size_t len)
 {
-	snprintf(buf, len, "%s/%s/rep-%d%s", s->engines.v[it->engine], s->jobfiles[it->jobfile].name,
-		 it->rep, suffix);
+	char sub[900];   /* room in a 1024-byte relpath for /rep-N.suffix */
+
+	plan_item_subdir(s, it, sub, sizeof(sub));
+	snprintf(buf, len, "%s/rep-%d%s", sub, it->rep, suffix);
 }
 
 void plan_run_path(const struct study *s, const char *outdir, const struct run_item *it,

@@ -22,6 +22,8 @@ enum run_state {
 
 struct run_item {
 	size_t mode, backend, engine, jobfile;
+	int suite;          /* 1: a suite run of benchmark s->suite.v[bench] (engine, jobfile unused) */
+	size_t bench;
 	int rep;            /* 1-based */
 	enum run_state state;
 };
@@ -38,7 +40,9 @@ void plan_free(struct plan *p);
 /* OUTDIR/<mode>/<backend> */
 void plan_backend_dir(const struct study *s, const char *outdir, size_t mode, size_t backend,
 		      char *buf, size_t len);
-/* OUTDIR/<mode>/<backend>/<engine>/<jobfile> */
+/* <engine>/<jobfile>, or suite/<benchmark> for a suite run */
+void plan_item_subdir(const struct study *s, const struct run_item *it, char *buf, size_t len);
+/* OUTDIR/<mode>/<backend>/<engine>/<jobfile> (suite runs: .../suite/<benchmark>) */
 void plan_run_dir(const struct study *s, const char *outdir, const struct run_item *it,
 		  char *buf, size_t len);
 /* OUTDIR/<mode>/<backend>/<engine>/<jobfile>/rep-N<suffix>, suffix ".json" or ".failed" */

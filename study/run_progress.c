@@ -27,10 +27,11 @@ void run_progress(struct runner *r, const struct run_item *it, const char *statu
 	const struct study *s = r->s;
 	double elapsed = (now_ms() - r->t0) / 1000.0;
 	size_t done = r->ok + r->failed;
-	char el[32], eta[32] = "?";
+	char el[32], eta[32] = "?", sub[1024];
 
 	if (r->quiet)
 		return;
+	plan_item_subdir(s, it, sub, sizeof(sub));
 	fmt_duration(elapsed, el, sizeof(el));
 	if (done) {
 		double left = r->run_seconds / done * (r->total - done);
@@ -40,17 +41,16 @@ void run_progress(struct runner *r, const struct run_item *it, const char *statu
 	}
 	if (!status) {
 		if (r->tty)
-			fprintf(stderr, "\r\033[K[run %zu/%zu] %s %s %s/%s rep %d | elapsed %s, ETA %s",
+			fprintf(stderr, "\r\033[K[run %zu/%zu] %s %s %s rep %d | elapsed %s, ETA %s",
 				r->index, r->total, s->modes.v[it->mode], s->backends.v[it->backend],
-				s->engines.v[it->engine], s->jobfiles[it->jobfile].name, it->rep, el, eta);
+				sub, it->rep, el, eta);
 		return;
 	}
 	if (r->tty && !strcmp(status, "ok"))
 		return; /* the next status line replaces it */
-	fprintf(stderr, "%s[run %zu/%zu] %s %s/%s/%s/%s/rep-%d (%.1f s) | elapsed %s, ETA %s\n",
+	fprintf(stderr, "%s[run %zu/%zu] %s %s/%s/%s/rep-%d (%.1f s) | elapsed %s, ETA %s\n",
 		r->tty ? "\r\033[K" : "", r->index, r->total, status, s->modes.v[it->mode],
-		s->backends.v[it->backend], s->engines.v[it->engine], s->jobfiles[it->jobfile].name,
-		it->rep, seconds, el, eta);
+		s->backends.v[it->backend], sub, it->rep, seconds, el, eta);
 	if (strcmp(status, "ok"))
 		fprintf(stderr, "    %s\n", r->last_reason);
 }
@@ -89,6 +89,10 @@ int run_summary(struct runner *r, size_t todo_before)
 	if (r->fio_seconds > 0)
 		printf("cvmio run: overhead %.2f (wall time %.1f s / sum of fio client times %.1f s)\n",
 		       wall / r->fio_seconds, wall, r->fio_seconds);
+	if (r->suite_seconds > 0)
+		printf("cvmio run: suite overhead %.2f (wall time %.1f s / sum of the benchmark "
+		       "commands' times %.1f s)\n", wall / (r->fio_seconds + r->suite_seconds), wall,
+		       r->suite_seconds);
 	if (*r->stop || missing)
 		printf("cvmio run: incomplete; 'cvmio run --resume%s%s %s' completes it\n",
 		       r->output ? " --output " : "", r->output ? r->output : "", r->s->path);

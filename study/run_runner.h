@@ -50,6 +50,7 @@ struct runner {
 	double fio_seconds, run_seconds;
 	int record_failed;              /* a manifest or .failed file could not be written: stop, exit 4 */
 	char record_error[700];
+	double suite_seconds;           /* the suite commands' own wall time */
 };
 
 /* run_progress.c: the status line, notes, the closing summary */
@@ -80,6 +81,10 @@ json_object *json_or_null(const char *text);
 
 /* run_one.c: one fio run of the plan, its result or .failed file, the manifest entry */
 enum fio_outcome run_one(struct runner *r, struct condition *c, const struct run_item *it);
+
+/* run_one.c: a .failed file with reason (keeping an earlier attempt's below it) */
+/* rep-N.failed: why, with the earlier attempts' reasons below it.  0 or -1 (errno). */
+int run_write_failed(const char *path, const char *reason);
 
 /* run_backend.c: every run of one backend, booting each mode's guests when needed */
 void run_backend(struct runner *r, struct plan *p, size_t backend);

@@ -21,6 +21,7 @@
 #include "cvmio.h"
 #include "cvmio-config.h"
 #include "run_study.h"
+#include "run_suite.h"
 
 struct parse_ctx {
 	struct study *s;
@@ -391,6 +392,13 @@ static int study_key(struct parse_ctx *c, const char *name, const char *value)
 	if (!strcmp(name, "target"))
 		return value[0] == '/' ? set_str(&s->target, value)
 			: fail(c, "target=%s: expected an absolute device path in the guest", value);
+	if (!strcmp(name, "suite") || !strcmp(name, "suite_scale")) {
+		char why[1024];
+
+		if (suite_study_key(s, name, value, why, sizeof(why)))
+			return fail(c, "%s", why);
+		return 1;
+	}
 	return fail(c, "unknown key '%s' in [study]", name);
 }
 
@@ -401,6 +409,7 @@ static int guest_key(struct parse_ctx *c, const char *name, const char *value)
 		{ "appliance", &s->appliance }, { "kernel", &s->kernel }, { "initrd", &s->initrd },
 		{ "image", &s->image }, { "firmware", &s->firmware }, { "qemu", &s->qemu },
 		{ "profiles", &s->profiles },
+		{ "suite_image", &s->suite_image },
 	};
 
 	/* relative paths are relative to the current folder, like job files given as is */
@@ -469,9 +478,9 @@ static int check_complete(const char *path, struct study *s, char *err, size_t e
 		return file_error(err, errlen, path, "[study] needs modes=");
 	if (!s->backends.n)
 		return file_error(err, errlen, path, "[study] needs backends=");
-	if (!s->n_jobfiles)
-		return file_error(err, errlen, path, "[study] needs jobfiles=");
-	if (!s->engines.n)
+	if (!s->n_jobfiles && !s->suite.n)
+		return file_error(err, errlen, path, "[study] needs jobfiles= or suite=");
+	if (s->n_jobfiles && !s->engines.n)
 		return file_error(err, errlen, path, "[study] needs engines=");
 	if (s->hosts.n && (s->modes.n != 1 || s->backends.n != 1))
 		return file_error(err, errlen, path,
@@ -489,6 +498,8 @@ static int check_complete(const char *path, struct study *s, char *err, size_t e
 	if (s->concurrency > 1 && strcmp(s->backing, "null"))
 		return file_error(err, errlen, path,
 				  "concurrency=%d needs backing=null (QEMU locks a file or device for one guest)", s->concurrency);
+	if (suite_study_check(s, err, errlen) && file_error(err, errlen, path, "%s", err))
+		return CVMIO_EXIT_INPUT;
 	if (s->image && (s->kernel || s->initrd))
 		return file_error(err, errlen, path, "[guest] image= excludes kernel=/initrd=");
 	if ((s->kernel != NULL) != (s->initrd != NULL))
@@ -520,6 +531,7 @@ static void set_defaults(struct study *s, const char *path)
 	s->boot_timeout = 180;
 	s->concurrency = 1;
 	s->smp = 0;
+	s->suite_scale = strdup("smoke");
 }
 
 int study_load(const char *path, struct study *s, char *err, size_t errlen)
@@ -562,7 +574,8 @@ void study_free(struct study *s)
 {
 	char **strs[] = { &s->path, &s->name, &s->backing, &s->backing_path, &s->target, &s->size, &s->appliance,
 			  &s->kernel, &s->initrd, &s->image, &s->append, &s->firmware, &s->accel, &s->qemu,
-			  &s->aio, &s->mem, &s->vcpu_pin, &s->iothread_pin, &s->profiles };
+			  &s->aio, &s->mem, &s->vcpu_pin, &s->iothread_pin, &s->profiles, &s->suite_scale,
+			  &s->suite_image };
 
 	for (size_t i = 0; i < sizeof(strs) / sizeof(strs[0]); i++) {
 		free(*strs[i]);
@@ -573,6 +586,7 @@ void study_free(struct study *s)
 	strlist_free(&s->backends);
 	strlist_free(&s->engines);
 	strlist_free(&s->hosts);
+	strlist_free(&s->suite);
 	for (size_t i = 0; i < s->n_jobfiles; i++) {
 		free(s->jobfiles[i].path);
 		free(s->jobfiles[i].name);

@@ -57,6 +57,10 @@ struct study {
 	char *appliance, *kernel, *initrd, *image, *append, *firmware, *accel, *qemu, *aio, *mem;
 	int smp, queues;
 	char *vcpu_pin, *iothread_pin; /* host CPU lists, e.g. "0,1" or "0-1" */
+	/* the benchmark suite (study/run_suite.c): suite=, suite_scale=, [guest] suite_image= */
+	struct strlist suite;
+	char *suite_scale;     /* smoke or full */
+	char *suite_image;     /* the suite's userland disk; NULL = build/guest/suite.img */
 };
 
 /*
