@@ -138,6 +138,7 @@ struct engine_record {
 	bool exact;		/* has reap_wait_ns and cpu_ns */
 	uint64_t reap_wait_ns, cpu_ns;
 	char clocksource[32];	/* "" when the record does not say */
+	char clock[16];		/* fio's clock the accounting read ("cpu": the TSC); "" if unsaid */
 };
 
 /* Warnings: one line each, naming the file. */

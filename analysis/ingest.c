@@ -216,12 +216,12 @@ static bool is_client_aggregate(struct json_object *job)
 }
 
 /*
- * reap_wait_ns, cpu_ns and clocksource, which older engines did not write:
+ * reap_wait_ns, cpu_ns, clocksource and clock, which older engines did not write:
  * absent is fine (rec->exact stays false), present but bad is malformed.
  */
 static bool parse_exact_fields(struct json_object *o, struct engine_record *rec)
 {
-	struct json_object *cs = get(o, "clocksource");
+	struct json_object *cs = get(o, "clocksource"), *clock = get(o, "clock");
 	bool has_wait = get(o, "reap_wait_ns") != NULL, has_cpu = get(o, "cpu_ns") != NULL;
 	double wait, cpu;
 
@@ -229,6 +229,11 @@ static bool parse_exact_fields(struct json_object *o, struct engine_record *rec)
 		if (!json_object_is_type(cs, json_type_string))
 			return false;
 		snprintf(rec->clocksource, sizeof(rec->clocksource), "%s", json_object_get_string(cs));
+	}
+	if (clock) {
+		if (!json_object_is_type(clock, json_type_string))
+			return false;
+		snprintf(rec->clock, sizeof(rec->clock), "%s", json_object_get_string(clock));
 	}
 	if (!has_wait && !has_cpu)
 		return true;

@@ -50,12 +50,28 @@ static uint64_t thread_cpu_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
+/* fio's clock source, named as its clocksource= option names it. */
+static const char *fio_clock_name(void)
+{
+	switch (fio_clock_source) {
+	case CS_CPUCLOCK:
+		return "cpu";
+	case CS_CGETTIME:
+		return "clock_gettime";
+	case CS_GTOD:
+		return "gettimeofday";
+	default:
+		return "unknown";
+	}
+}
+
 void cvmio_stats_init(struct cvmio_stats *s, const struct cvmio_common_opts *o)
 {
 	memset(s, 0, sizeof(*s));
 	s->enabled = o->cvmio_stats != 0;
 	if (s->enabled)
 		read_clocksource(s->clocksource, sizeof(s->clocksource));
+	s->clock = fio_clock_name();
 }
 
 /* Runs in the job thread at its first measured I/O (see cvmio_stats_io). */
@@ -64,9 +80,12 @@ void cvmio_stats_start_measuring(struct cvmio_stats *s)
 	char clocksource[sizeof(s->clocksource)];
 	bool enabled = s->enabled;
 
+	const char *clock = s->clock;
+
 	memcpy(clocksource, s->clocksource, sizeof(clocksource));
 	memset(s, 0, sizeof(*s));
 	memcpy(s->clocksource, clocksource, sizeof(clocksource));
+	s->clock = clock;
 	s->enabled = enabled;
 	s->measuring = true;
 	s->cpu_start_ns = thread_cpu_ns();
@@ -184,7 +203,7 @@ size_t cvmio_stats_format(const struct cvmio_stats *s, struct thread_data *td,
 		 "\"submit_calls\":%llu,\"submit_ns\":%llu,"
 		 "\"reap_calls\":%llu,\"reap_ns\":%llu,\"syscalls\":%llu,"
 		 "\"batch_hist\":[%s],\"reap_wait_ns\":%llu,\"cpu_ns\":%llu,"
-		 "\"clocksource\":\"%s\"}",
+		 "\"clocksource\":\"%s\",\"clock\":\"%s\"}",
 		 engine, name, td->thread_number, td->groupid, rw_name(td),
 		 job_bs(td), td->o.iodepth, job_numjobs(td), rwmix,
 		 (unsigned long long)(s->ios[DDIR_READ] + s->ios[DDIR_WRITE]),
@@ -196,7 +215,7 @@ size_t cvmio_stats_format(const struct cvmio_stats *s, struct thread_data *td,
 		 (unsigned long long)s->reap_ns,
 		 (unsigned long long)(s->submit_calls + s->reap_calls), hist,
 		 (unsigned long long)s->reap_wait_ns, (unsigned long long)cpu_ns,
-		 s->clocksource);
+		 s->clocksource, s->clock ? s->clock : "unknown");
 	return len < 0 ? 0 : (size_t)len;
 }
 

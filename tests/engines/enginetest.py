@@ -243,7 +243,7 @@ RECORD_KEYS = ("cvmio_stats", "engine", "job", "thread", "groupid", "rw", "bs",
                "iodepth", "numjobs", "rwmixread", "ios", "ios_read",
                "ios_write", "submit_calls", "submit_ns", "reap_calls",
                "reap_ns", "syscalls", "batch_hist", "reap_wait_ns", "cpu_ns",
-               "clocksource")
+               "clocksource", "clock")
 
 
 def check_record_shape(rec, engine):
@@ -275,6 +275,8 @@ def check_record_shape(rec, engine):
         fail("reap_wait_ns exceeds reap_ns (it is a part of it): %s" % rec)
     if rec["ios"] and rec["cpu_ns"] <= 0:
         fail("I/Os but no thread CPU time: %s" % rec)
+    if rec["clock"] not in ("cpu", "clock_gettime", "gettimeofday"):
+        fail("record names no fio clock source: %r" % rec["clock"])
     if rec["clocksource"] != host_clocksource():
         fail("record says clocksource %r, the kernel %r" % (
             rec["clocksource"], host_clocksource()))

@@ -61,6 +61,14 @@ int log_info_flush(void)
 	return 0;
 }
 
+enum fio_cs fio_clock_source = CS_CPUCLOCK;
+
+void fio_gettime(struct timespec *ts, void *caller)
+{
+	(void)caller;
+	clock_gettime(CLOCK_MONOTONIC, ts);
+}
+
 bool in_ramp_time(struct thread_data *td)
 {
 	(void)td;
@@ -168,7 +176,7 @@ static void test_record_exact_text(void **state)
 		"\"syscalls\":5,\"batch_hist\":[[1,2],[2,0],[4,1],[8,0],[16,0],[32,0],"
 		"[64,0],[128,0],[256,0],[512,0],[1024,0],[2048,0],[4096,0],[8192,0],"
 		"[16384,0],[32768,0]],\"reap_wait_ns\":15,\"cpu_ns\":1234,"
-		"\"clocksource\":\"kvm-clock\"}");
+		"\"clocksource\":\"kvm-clock\",\"clock\":\"cpu\"}");
 }
 
 static void test_job_name_escaped(void **state)
