@@ -83,6 +83,7 @@ static bool needs_enter_to_reap(const struct cvmio_ring *r)
 	return r->ring.flags & (IORING_SETUP_DEFER_TASKRUN | IORING_SETUP_IOPOLL);
 }
 
+
 static bool retryable(int err)
 {
 	return err == -EINTR || err == -EAGAIN || err == -EBUSY;
@@ -107,7 +108,7 @@ static bool retryable(int err)
 static int sqpoll_submit(struct cvmio_ring *r)
 {
 	struct io_uring_sq *sq = &r->ring.sq;
-	unsigned int nr = r->pending;
+	unsigned int nr = r->pending, stalls = 0;
 	uint64_t start;
 	int ret;
 
@@ -116,10 +117,17 @@ static int sqpoll_submit(struct cvmio_ring *r)
 	io_uring_smp_mb();
 	if (!(IO_URING_READ_ONCE(*sq->kflags) & IORING_SQ_NEED_WAKEUP))
 		return (int)nr;
-	start = cvmio_clock_start(r->stats);
-	ret = io_uring_enter(r->ring.ring_fd, nr, 0, IORING_ENTER_SQ_WAKEUP, NULL);
-	cvmio_submit_done(r->stats, start, ret >= 0 ? nr : 0);
-	/* Once the tail is published, all of them are the poller's. */
+	/*
+	 * Once the tail is published all of them are the poller's: the wakeup
+	 * is retried until it goes through, and only then (or on a hard error:
+	 * the poller is gone) do we return.
+	 */
+	do {
+		start = cvmio_clock_start(r->stats);
+		ret = io_uring_enter(r->ring.ring_fd, nr, 0, IORING_ENTER_SQ_WAKEUP, NULL);
+		cvmio_submit_done(r->stats, start, ret >= 0 ? nr : 0);
+	} while (ret == -EINTR || (retryable(ret) &&
+		 cvmio_stall_pause(&stalls, "cvmio-uring", "io_uring_enter (SQPOLL wakeup)", ret)));
 	return ret < 0 ? ret : (int)nr;
 }
 
