@@ -47,6 +47,9 @@ static enum fio_outcome store_result(const struct study *s, struct runner *r,
 	if (run_split_records(tmp, side_tmp, reason, len))
 		return FIO_FAILED;
 	has_side = access(side_tmp, F_OK) == 0;
+	/* A records file without its result is the orphan of a store cut short. */
+	if (access(result, F_OK) != 0 && unlink(side) == 0)
+		fprintf(stderr, "cvmio run: removed %s, left without its result by an interrupted run\n", side);
 	if (has_side && link(side_tmp, side)) {
 		snprintf(reason, len, "cannot store %.800s: %s (not overwritten)", side, strerror(errno));
 		unlink(side_tmp);
