@@ -24,6 +24,8 @@ static const char *const metric_names[M_COUNT] = {
 	[M_REAP_US_PER_IO] = "reap_us_per_io",
 	[M_SYSCALLS_PER_IO] = "syscalls_per_io",
 	[M_SUBMIT_CALLS_PER_IO] = "submit_calls_per_io",
+	[M_CPU_US_PER_IO] = "cpu_us_per_io",
+	[M_REAP_WAIT_US_PER_IO] = "reap_wait_us_per_io",
 };
 
 const char *metric_name(enum metric m)
@@ -105,8 +107,46 @@ static bool engine_matches(const struct engine_record *r, const struct job_measu
 	       !strcmp(r->sig.ioengine, s->ioengine);
 }
 
+/*
+ * With another clock source than tsc or kvm-clock every clock read the
+ * accounting makes through the kernel is a system call or an exit, dearer
+ * in a CVM: the timings are biased against the CVM side.  Records whose
+ * accounting read fio's TSC clock ("clock":"cpu") are not affected.  Said
+ * once per run.
+ */
+static void check_clocksource(const struct engine_record *r, const char *path, struct diag *d)
+{
+	if (d->clocksource_warned || !r->clocksource[0] || !strcmp(r->clocksource, "tsc") ||
+	    !strcmp(r->clocksource, "kvm-clock") || !strcmp(r->clock, "cpu"))
+		return;
+	d->clocksource_warned = true;
+	diag_warn(d, "%s: the engine ran with clocksource %s, not tsc or kvm-clock: each clock read "
+		  "of its accounting is a system call or an exit (dearer in a CVM), so submit/reap "
+		  "times are biased; said once, other files may be affected too",
+		  path, r->clocksource);
+}
+
+/* Adds one record to its job's sums. */
+static void add_record(struct job_measure *match, const struct engine_record *r)
+{
+	if (!match->has_engine)
+		match->eng_exact = true;
+	match->has_engine = true;
+	match->eng_ios += r->ios;
+	match->eng_submit_calls += r->submit_calls;
+	match->eng_submit_ns += r->submit_ns;
+	match->eng_reap_calls += r->reap_calls;
+	match->eng_reap_ns += r->reap_ns;
+	match->eng_syscalls += r->syscalls;
+	match->eng_exact = match->eng_exact && r->exact;
+	match->eng_reap_wait_ns += r->reap_wait_ns;
+	match->eng_cpu_ns += r->cpu_ns;
+}
+
 static void join_engines(struct file_result *fr, const char *path, struct diag *d)
 {
+	for (size_t e = 0; e < fr->neng; e++)
+		check_clocksource(&fr->eng[e], path, d);
 	for (size_t e = 0; e < fr->neng; e++) {
 		const struct engine_record *r = &fr->eng[e];
 		struct job_measure *match = NULL;
@@ -122,13 +162,7 @@ static void join_engines(struct file_result *fr, const char *path, struct diag *
 				  r->sig.iodepth, nmatch ? "more than one" : "no");
 			continue;
 		}
-		match->has_engine = true;
-		match->eng_ios += r->ios;
-		match->eng_submit_calls += r->submit_calls;
-		match->eng_submit_ns += r->submit_ns;
-		match->eng_reap_calls += r->reap_calls;
-		match->eng_reap_ns += r->reap_ns;
-		match->eng_syscalls += r->syscalls;
+		add_record(match, r);
 	}
 	for (size_t i = 0; i < fr->njobs; i++) {
 		struct job_measure *jm = &fr->jobs[i];
@@ -223,6 +257,16 @@ bool job_metric(const struct job_measure *jm, enum direction d, enum metric m, d
 		if (!engine_direction(jm, d))
 			return false;
 		*out = (double)jm->eng_submit_calls / eios;
+		break;
+	case M_CPU_US_PER_IO:
+		if (!engine_direction(jm, d) || !jm->eng_exact)
+			return false;
+		*out = (double)jm->eng_cpu_ns / 1000.0 / eios;
+		break;
+	case M_REAP_WAIT_US_PER_IO:
+		if (!engine_direction(jm, d) || !jm->eng_exact)
+			return false;
+		*out = (double)jm->eng_reap_wait_ns / 1000.0 / eios;
 		break;
 	default:
 		return false;

@@ -128,6 +128,8 @@ enum metric {
 	M_REAP_US_PER_IO,
 	M_SYSCALLS_PER_IO,
 	M_SUBMIT_CALLS_PER_IO,
+	M_CPU_US_PER_IO,	/* the job thread's CPU time (cpu_ns) per I/O */
+	M_REAP_WAIT_US_PER_IO,	/* time in reaping calls that waited (reap_wait_ns) per I/O */
 	M_COUNT
 };
 const char *metric_name(enum metric m);
@@ -160,11 +162,18 @@ struct job_measure {
 	/* engine accounting (cvmio-stats), summed over the signature's threads */
 	bool has_engine;
 	uint64_t eng_ios, eng_submit_calls, eng_submit_ns, eng_reap_calls, eng_reap_ns, eng_syscalls;
+	/* reap_wait_ns, cpu_ns: only when every record joined had them (newer engines) */
+	bool eng_exact;
+	uint64_t eng_reap_wait_ns, eng_cpu_ns;
 };
 
 struct engine_record {
 	struct signature sig;	/* rw, bs (in bs[0]), iodepth, numjobs, rwmixread, ioengine */
 	uint64_t ios, submit_calls, submit_ns, reap_calls, reap_ns, syscalls;
+	bool exact;		/* has reap_wait_ns and cpu_ns */
+	uint64_t reap_wait_ns, cpu_ns;
+	char clocksource[32];	/* "" when the record does not say */
+	char clock[16];		/* fio's clock the accounting read ("cpu": the TSC); "" if unsaid */
 };
 
 /* Warnings: one line each, naming the file; the same line is printed (and counted) once. */
@@ -174,6 +183,7 @@ struct diag {
 	bool quiet;
 	char **seen;		/* the lines printed so far */
 	size_t nseen, seencap;
+	bool clocksource_warned;	/* the slow-clock warning is given once per run */
 };
 void diag_warn(struct diag *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void diag_free(struct diag *d);
@@ -198,7 +208,18 @@ void file_result_free(struct file_result *fr);
  */
 int ingest_buffer(const char *buf, size_t len, const char *path, struct file_result *fr,
 		  struct diag *d, char *err, size_t errlen);
-/* Reads the file whole and calls ingest_buffer. */
+/*
+ * ingest_buffer plus the engine records of a sidecar (JSON Lines, one
+ * record per line, no prefix; side may be NULL), named side_path in
+ * warnings.
+ */
+int ingest_buffers(const char *buf, size_t len, const char *side, size_t side_len,
+		   const char *side_path, const char *path, struct file_result *fr,
+		   struct diag *d, char *err, size_t errlen);
+/*
+ * Reads the file whole and, when there is one, its sidecar X.cvmio-stats
+ * beside X.json (doc/interfaces.md), and calls ingest_buffers.
+ */
 int ingest_file(const char *path, struct file_result *fr, struct diag *d, char *err, size_t errlen);
 
 /* Adds a job entry to fr, merging with an existing entry of the same signature. */

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * One fio result file -> per-job measurements.  fio prints warnings (and our
- * engines their cvmio-stats records) around the JSON object, so the object
- * is searched for; fio 3.x reports latencies in ns (lat_ns, clat_ns), older
+ * One fio result file -> per-job measurements.  fio prints warnings (and, in
+ * results of older cvmio versions or fio --client output, our engines their
+ * cvmio-stats records) around the JSON object, so the object is searched
+ * for; the engines' records come from the sidecar X.cvmio-stats beside X.json
+ * as well as from such inline lines; fio 3.x reports latencies in ns (lat_ns, clat_ns), older
  * versions in usec (lat, clat): both are read, ns preferred.
  */
 #include <errno.h>
@@ -17,6 +19,7 @@
 #include "cvmio.h"
 
 #define STATS_PREFIX "cvmio-stats: "
+#define SIDECAR_SUFFIX ".cvmio-stats"
 
 void file_result_init(struct file_result *fr)
 {
@@ -285,7 +288,38 @@ static bool is_client_aggregate(struct json_object *job)
 	return name && !strcmp(json_object_get_string(name), "All clients") && !get(job, "job options");
 }
 
-/* Parses one "cvmio-stats: {...}" record; false when malformed. */
+/*
+ * reap_wait_ns, cpu_ns, clocksource and clock, which older engines did not write:
+ * absent is fine (rec->exact stays false), present but bad is malformed.
+ */
+static bool parse_exact_fields(struct json_object *o, struct engine_record *rec)
+{
+	struct json_object *cs = get(o, "clocksource"), *clock = get(o, "clock");
+	bool has_wait = get(o, "reap_wait_ns") != NULL, has_cpu = get(o, "cpu_ns") != NULL;
+	double wait, cpu;
+
+	if (cs) {
+		if (!json_object_is_type(cs, json_type_string))
+			return false;
+		snprintf(rec->clocksource, sizeof(rec->clocksource), "%s", json_object_get_string(cs));
+	}
+	if (clock) {
+		if (!json_object_is_type(clock, json_type_string))
+			return false;
+		snprintf(rec->clock, sizeof(rec->clock), "%s", json_object_get_string(clock));
+	}
+	if (!has_wait && !has_cpu)
+		return true;
+	if (!get_num(o, "reap_wait_ns", &wait) || !get_num(o, "cpu_ns", &cpu) || wait < 0 ||
+	    cpu < 0 || wait > 1e18 || cpu > 1e18 || wait > (double)rec->reap_ns)
+		return false;
+	rec->reap_wait_ns = (uint64_t)wait;
+	rec->cpu_ns = (uint64_t)cpu;
+	rec->exact = true;
+	return true;
+}
+
+/* Parses one record (the JSON object of a cvmio-stats line); false when malformed. */
 static bool parse_engine_record(const char *s, size_t len, struct engine_record *rec)
 {
 	struct json_tokener *tok = json_tokener_new();
@@ -333,6 +367,8 @@ static bool parse_engine_record(const char *s, size_t len, struct engine_record 
 	rec->reap_calls = (uint64_t)rc;
 	rec->reap_ns = (uint64_t)rns;
 	rec->syscalls = (uint64_t)sys;
+	if (!parse_exact_fields(o, rec))
+		goto out;
 	ok = true;
 out:
 	json_object_put(o);
@@ -372,6 +408,30 @@ static int collect_engine_records(const char *buf, size_t len, size_t skip_from,
 		}
 		if (add_engine_record(fr, &rec))
 			return -1;
+	}
+	return 0;
+}
+
+/* Every line of a sidecar is one record (blank lines aside). */
+static int collect_sidecar_records(const char *buf, size_t len, const char *side_path,
+				   struct file_result *fr, struct diag *d)
+{
+	const char *p = buf, *end = buf + len;
+	unsigned line = 0;
+	while (p < end) {
+		const char *eol = memchr(p, '\n', (size_t)(end - p));
+		if (!eol)
+			eol = end;
+		line++;
+		size_t n = (size_t)(eol - p);
+		struct engine_record rec;
+		if (n && !(n == 1 && *p == '\r')) {
+			if (!parse_engine_record(p, n, &rec))
+				diag_warn(d, "%s: line %u is not a cvmio-stats record; ignored", side_path, line);
+			else if (add_engine_record(fr, &rec))
+				return -1;
+		}
+		p = eol + 1;
 	}
 	return 0;
 }
@@ -420,6 +480,13 @@ static struct json_object *find_fio_object(const char *buf, size_t len, size_t *
 int ingest_buffer(const char *buf, size_t len, const char *path, struct file_result *fr,
 		  struct diag *d, char *err, size_t errlen)
 {
+	return ingest_buffers(buf, len, NULL, 0, NULL, path, fr, d, err, errlen);
+}
+
+int ingest_buffers(const char *buf, size_t len, const char *side, size_t side_len,
+		   const char *side_path, const char *path, struct file_result *fr,
+		   struct diag *d, char *err, size_t errlen)
+{
 	size_t start = 0, end = 0;
 	struct json_object *root = find_fio_object(buf, len, &start, &end, err, errlen);
 	if (!root)
@@ -451,7 +518,8 @@ int ingest_buffer(const char *buf, size_t len, const char *path, struct file_res
 		if (ingest_job(job, global, path, fr, d, err, errlen))
 			goto out;
 	}
-	if (collect_engine_records(buf, len, start, end, path, fr, d)) {
+	if (collect_engine_records(buf, len, start, end, path, fr, d) ||
+	    (side && collect_sidecar_records(side, side_len, side_path, fr, d))) {
 		snprintf(err, errlen, "out of memory");
 		goto out;
 	}
@@ -462,21 +530,40 @@ out:
 	return rc;
 }
 
-int ingest_file(const char *path, struct file_result *fr, struct diag *d, char *err, size_t errlen)
+/* X.json -> X.cvmio-stats (any other name: name + .cvmio-stats); malloc'd. */
+static char *sidecar_path(const char *path)
 {
+	size_t n = strlen(path);
+	if (n > 5 && !strcmp(path + n - 5, ".json"))
+		n -= 5;
+	char *out = malloc(n + sizeof(SIDECAR_SUFFIX));
+	if (out) {
+		memcpy(out, path, n);
+		memcpy(out + n, SIDECAR_SUFFIX, sizeof(SIDECAR_SUFFIX));
+	}
+	return out;
+}
+
+/*
+ * The whole regular file at path into *out (NUL-terminated, *len bytes);
+ * -1 with a reason.  'missing_ok': a file that does not exist gives 0 and
+ * *out = NULL.
+ */
+static int read_whole(const char *path, bool missing_ok, char **out, size_t *len, char *err,
+		      size_t errlen)
+{
+	*out = NULL;
+	*len = 0;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
+		if (missing_ok && errno == ENOENT)
+			return 0;
 		snprintf(err, errlen, "cannot open: %s", strerror(errno));
 		return -1;
 	}
 	struct stat st;
 	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
 		snprintf(err, errlen, "not a regular file");
-		close(fd);
-		return -1;
-	}
-	if (st.st_size == 0) {
-		snprintf(err, errlen, "empty file");
 		close(fd);
 		return -1;
 	}
@@ -498,7 +585,38 @@ int ingest_file(const char *path, struct file_result *fr, struct diag *d, char *
 	}
 	close(fd);
 	buf[got] = '\0';
-	int rc = ingest_buffer(buf, got, path, fr, d, err, errlen);
+	*out = buf;
+	*len = got;
+	return 0;
+}
+
+int ingest_file(const char *path, struct file_result *fr, struct diag *d, char *err, size_t errlen)
+{
+	char *buf, *side = NULL, *side_path = NULL;
+	size_t len, side_len = 0;
+	int rc = -1;
+
+	if (read_whole(path, false, &buf, &len, err, errlen))
+		return -1;
+	if (!len) {
+		snprintf(err, errlen, "empty file");
+		goto out;
+	}
+	side_path = sidecar_path(path);
+	if (!side_path) {
+		snprintf(err, errlen, "out of memory");
+		goto out;
+	}
+	if (read_whole(side_path, true, &side, &side_len, err, errlen)) {
+		char why[200];
+		snprintf(why, sizeof(why), "%s", err);
+		snprintf(err, errlen, "its records file %s: %s", side_path, why);
+		goto out;
+	}
+	rc = ingest_buffers(buf, len, side, side_len, side_path, path, fr, d, err, errlen);
+out:
+	free(side);
+	free(side_path);
 	free(buf);
 	return rc;
 }

@@ -29,6 +29,7 @@ struct laio_data {
 	struct iocb *iocbs;		/* one per io_u, indexed by io_u->index */
 	struct iocb **pending;		/* prepared, not yet submitted (FIFO) */
 	unsigned int nr_pending;
+	unsigned int in_flight;		/* submitted, completion not yet reaped */
 	struct io_event *events;	/* reaped completions, read by event() */
 	struct cvmio_stats stats;
 };
@@ -141,7 +142,8 @@ static enum fio_q_status laio_queue(struct thread_data *td, struct io_u *io_u)
 	struct iocb *iocb = &ad->iocbs[io_u->index];
 
 	fio_ro_check(td, io_u);
-	if (!ddir_rw(io_u->ddir))
+	/* (fio's ddir_rw() is true for trims too: they must not become writes.) */
+	if (io_u->ddir != DDIR_READ && io_u->ddir != DDIR_WRITE)
 		return laio_queue_sync(td, ad, io_u);
 	if (ad->nr_pending == td->o.iodepth)
 		return FIO_Q_BUSY;
@@ -174,10 +176,33 @@ static void laio_mark_issued(struct thread_data *td, struct iocb **iocbs,
 	}
 }
 
+/* What io_submit said; false to stop submitting for now (*err set on failure). */
+static bool submit_result(struct thread_data *td, struct laio_data *ad, int ret,
+			  unsigned int *stalls, int *err)
+{
+	if (ret == -EINTR)
+		return true;
+	if (ret != -EAGAIN && ret != 0) {
+		td_verror(td, -ret, "io_submit");
+		*err = ret;
+		return false;
+	}
+	/* Kernel queue full: keep the rest; getevents() reaps, then retries. */
+	if (ad->in_flight)
+		return false;
+	/* Nothing of ours can complete to make room: io_getevents would never return. */
+	if (cvmio_stall_pause(stalls, ENGINE_NAME, "io_submit", -EAGAIN))
+		return true;
+	td_verror(td, EAGAIN, "io_submit");
+	*err = -EAGAIN;
+	return false;
+}
+
 static int laio_commit(struct thread_data *td)
 {
 	struct laio_data *ad = td->io_ops_data;
-	unsigned int done = 0;
+	unsigned int done = 0, stalls = 0;
+	int err = 0;
 
 	while (done < ad->nr_pending) {
 		uint64_t start = cvmio_clock_start(&ad->stats);
@@ -189,20 +214,16 @@ static int laio_commit(struct thread_data *td)
 			io_u_mark_submit(td, (unsigned int)ret);
 			laio_mark_issued(td, ad->pending + done, (unsigned int)ret);
 			done += (unsigned int)ret;
-		} else if (ret == -EINTR) {
-			continue;
-		} else if (ret == -EAGAIN || ret == 0) {
-			/* Kernel queue full: keep the rest; getevents() retries. */
+			ad->in_flight += (unsigned int)ret;
+			stalls = 0;
+		} else if (!submit_result(td, ad, ret, &stalls, &err)) {
 			break;
-		} else {
-			td_verror(td, -ret, "io_submit");
-			return ret;
 		}
 	}
 	memmove(ad->pending, ad->pending + done,
 		(ad->nr_pending - done) * sizeof(*ad->pending));
 	ad->nr_pending -= done;
-	return 0;
+	return err;
 }
 
 /* Reap from the mapped ring without a syscall; returns how many were taken. */
@@ -220,6 +241,7 @@ static unsigned int user_reap(struct laio_data *ad, unsigned int from, unsigned 
 	}
 	if (n)
 		__atomic_store_n(&ring->head, head, __ATOMIC_RELEASE);
+	ad->in_flight -= n;
 	return n;
 }
 
@@ -244,6 +266,7 @@ static int laio_getevents(struct thread_data *td, unsigned int min,
 			return ret;
 	}
 	do {
+		unsigned int wait_nr;
 		uint64_t start;
 		int ret;
 
@@ -252,19 +275,24 @@ static int laio_getevents(struct thread_data *td, unsigned int min,
 			if (got >= min && (got || !min))
 				break;
 		}
+		/* Never wait for more than is in flight: that would block forever. */
+		wait_nr = min > got ? min - got : 0;
+		if (wait_nr > ad->in_flight)
+			wait_nr = ad->in_flight;
 		start = cvmio_clock_start(&ad->stats);
-		ret = io_getevents(ad->ctx, (long)(min > got ? min - got : 0),
-				   (long)(max - got), ad->events + got, NULL);
-		cvmio_reap_done(&ad->stats, start);
-		if (ret > 0)
+		ret = io_getevents(ad->ctx, (long)wait_nr, (long)(max - got),
+				   ad->events + got, NULL);
+		cvmio_reap_done(&ad->stats, start, wait_nr > 0);
+		if (ret > 0) {
 			got += (unsigned int)ret;
-		else if (ret < 0 && ret != -EINTR && ret != -EAGAIN) {
+			ad->in_flight -= (unsigned int)ret;
+		} else if (ret < 0 && ret != -EINTR && ret != -EAGAIN) {
 			td_verror(td, -ret, "io_getevents");
 			return ret;
 		}
-		if (ad->nr_pending && laio_commit(td))
-			return -1;
-	} while (got < min);
+		if (ad->nr_pending && (ret = laio_commit(td)))
+			return ret;
+	} while (got < min && (ad->in_flight || ad->nr_pending));
 	return (int)got;
 }
 

@@ -33,11 +33,7 @@ struct nvme_opts {
 };
 
 struct nvme_data {
-	struct io_uring ring;
-	bool ring_ready;
-	unsigned int pending;		/* SQEs prepared, not yet submitted */
-	struct io_u **pending_ios;	/* their io_us, in queue order */
-	struct io_u **events;
+	struct cvmio_ring r;		/* ready only with nvme_transport=uring */
 	struct cvmio_stats stats;
 };
 
@@ -184,12 +180,11 @@ static void nvme_free(struct nvme_data *nd)
 {
 	if (!nd)
 		return;
-	if (nd->ring_ready)
-		io_uring_queue_exit(&nd->ring);
-	free(nd->events);
-	free(nd->pending_ios);
+	cvmio_ring_free(&nd->r);
 	free(nd);
 }
+
+static void complete_io_u(struct io_u *io_u, int res);
 
 static int nvme_init(struct thread_data *td)
 {
@@ -201,9 +196,7 @@ static int nvme_init(struct thread_data *td)
 	nd = calloc(1, sizeof(*nd));
 	if (!nd)
 		return 1;
-	nd->events = calloc(td->o.iodepth, sizeof(*nd->events));
-	nd->pending_ios = calloc(td->o.iodepth, sizeof(*nd->pending_ios));
-	if (!nd->events || !nd->pending_ios) {
+	if (cvmio_ring_alloc(&nd->r, td->o.iodepth, &nd->stats, complete_io_u)) {
 		nvme_free(nd);
 		return 1;
 	}
@@ -214,8 +207,8 @@ static int nvme_init(struct thread_data *td)
 
 		memset(&p, 0, sizeof(p));
 		p.flags = IORING_SETUP_SQE128 | IORING_SETUP_CQE32;
-		ret = cvmio_ring_init(&nd->ring, td->o.iodepth, &p,
-				      td->o.io_submit_mode != IO_MODE_OFFLOAD, &used);
+		ret = cvmio_ring_init(&nd->r, &p, td->o.io_submit_mode != IO_MODE_OFFLOAD,
+				      &used);
 		if (ret < 0) {
 			log_err("%s: io_uring with SQE128|CQE32 (depth %u): %s; "
 				"kernel >= 5.19 needed, or use nvme_transport=ioctl\n",
@@ -223,7 +216,6 @@ static int nvme_init(struct thread_data *td)
 			nvme_free(nd);
 			return 1;
 		}
-		nd->ring_ready = true;
 	}
 	cvmio_stats_init(&nd->stats, &o->common);
 	td->io_ops_data = nd;
@@ -255,15 +247,20 @@ static __u8 nvme_opcode(enum fio_ddir ddir)
 static int prep_uring_cmd(struct nvme_data *nd, struct io_u *io_u,
 			  const struct nvme_ns *ns)
 {
-	struct io_uring_sqe *sqe = io_uring_get_sqe(&nd->ring);
+	struct io_uring_sqe *sqe;
 	struct nvme_uring_cmd *cmd;
 	__u64 slba = 0;
 	__u32 nlb = 0;
 
-	if (!sqe)
-		return -EBUSY;
+	/*
+	 * Validate before taking the SQE: an SQE taken is published by the
+	 * next submit whether or not we filled it in.
+	 */
 	if (ddir_rw(io_u->ddir) && io_u_lbas(io_u, ns, &slba, &nlb))
 		return -EINVAL;
+	sqe = cvmio_ring_get_sqe(&nd->r);
+	if (!sqe)
+		return -EBUSY;
 	memset(sqe, 0, 2 * sizeof(*sqe));	/* SQE128: the command spills over */
 	sqe->opcode = IORING_OP_URING_CMD;
 	sqe->fd = io_u->file->fd;
@@ -348,7 +345,7 @@ static enum fio_q_status nvme_queue(struct thread_data *td, struct io_u *io_u)
 		io_u->error = -ret;
 		return FIO_Q_COMPLETED;
 	}
-	nd->pending_ios[nd->pending++] = io_u;
+	cvmio_ring_queued(&nd->r, io_u);
 	cvmio_stats_io(&nd->stats, td, io_u->ddir);
 	return FIO_Q_QUEUED;
 }
@@ -357,30 +354,7 @@ static int nvme_commit(struct thread_data *td)
 {
 	struct nvme_data *nd = td->io_ops_data;
 
-	while (nd->ring_ready && nd->pending) {
-		int ret = cvmio_ring_submit(&nd->ring, nd->pending, &nd->stats);
-
-		if (ret > 0) {
-			io_u_mark_submit(td, (unsigned int)ret);
-			cvmio_mark_issued(td, nd->pending_ios, (unsigned int)ret);
-			nd->pending -= (unsigned int)ret;
-			memmove(nd->pending_ios, nd->pending_ios + ret,
-				nd->pending * sizeof(*nd->pending_ios));
-			continue;
-		}
-		if (ret == -EINTR)
-			continue;
-		if (ret == -EAGAIN || ret == -EBUSY || ret == 0) {
-			/* Wait for one only if something is in flight. */
-			ret = cvmio_ring_wait(&nd->ring, td->io_u_in_flight ? 1 : 0,
-					      &nd->stats);
-			if (ret >= 0 || ret == -EINTR)
-				continue;
-		}
-		td_verror(td, -ret, "io_uring_submit");
-		return ret;
-	}
-	return 0;
+	return nd->r.ready ? cvmio_ring_commit(td, &nd->r) : 0;
 }
 
 /* res: 0 done, > 0 NVMe status, < 0 -errno */
@@ -395,17 +369,16 @@ static int nvme_getevents(struct thread_data *td, unsigned int min,
 	struct nvme_data *nd = td->io_ops_data;
 
 	(void)t;
-	if (!nd->ring_ready)
+	if (!nd->r.ready)
 		return 0;
-	return cvmio_ring_getevents(td, &nd->ring, &nd->stats, nd->events,
-				    min, max, complete_io_u);
+	return cvmio_ring_getevents(td, &nd->r, min, max);
 }
 
 static struct io_u *nvme_event(struct thread_data *td, int event)
 {
 	struct nvme_data *nd = td->io_ops_data;
 
-	return nd->events[event];
+	return cvmio_ring_event(&nd->r, event);
 }
 
 static void nvme_cleanup(struct thread_data *td)

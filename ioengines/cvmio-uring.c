@@ -29,12 +29,8 @@ struct uring_opts {
 };
 
 struct uring_data {
-	struct io_uring ring;
-	bool ring_ready;
+	struct cvmio_ring r;
 	bool nonvectored;
-	unsigned int pending;		/* SQEs prepared, not yet submitted */
-	struct io_u **pending_ios;	/* their io_us, in queue order */
-	struct io_u **events;		/* reaped by getevents(), read by event() */
 	struct iovec *iovecs;		/* one per io_u, indexed by io_u->index */
 	struct cvmio_stats stats;
 };
@@ -146,26 +142,24 @@ static int uring_setup_ring(struct thread_data *td, struct uring_data *ud,
 			p.sq_thread_cpu = o->sqpoll_cpu;
 		}
 	}
-	ret = cvmio_ring_init(&ud->ring, td->o.iodepth, &p,
-			      td->o.io_submit_mode != IO_MODE_OFFLOAD, &used);
+	ret = cvmio_ring_init(&ud->r, &p, td->o.io_submit_mode != IO_MODE_OFFLOAD, &used);
 	if (ret < 0) {
 		log_err("%s: io_uring_queue_init (depth %u, flags 0x%x): %s\n",
 			ENGINE_NAME, td->o.iodepth, used, strerror(-ret));
 		return 1;
 	}
-	ud->ring_ready = true;
 	dprint(FD_IO, "%s: ring flags 0x%x\n", ENGINE_NAME, used);
-	ud->nonvectored = want_nonvectored(&ud->ring, o->nonvectored);
+	ud->nonvectored = want_nonvectored(&ud->r.ring, o->nonvectored);
 	return 0;
 }
+
+static void complete_io_u(struct io_u *io_u, int res);
 
 static void uring_free(struct uring_data *ud)
 {
 	if (!ud)
 		return;
-	if (ud->ring_ready)
-		io_uring_queue_exit(&ud->ring);
-	free(ud->events);
+	cvmio_ring_free(&ud->r);
 	free(ud->iovecs);
 	free(ud);
 }
@@ -184,10 +178,10 @@ static int uring_init(struct thread_data *td)
 	ud = calloc(1, sizeof(*ud));
 	if (!ud)
 		return 1;
-	ud->events = calloc(td->o.iodepth, sizeof(*ud->events));
 	ud->iovecs = calloc(td->o.iodepth, sizeof(*ud->iovecs));
-	ud->pending_ios = calloc(td->o.iodepth, sizeof(*ud->pending_ios));
-	if (!ud->events || !ud->iovecs || !ud->pending_ios || uring_setup_ring(td, ud, o)) {
+	if (!ud->iovecs ||
+	    cvmio_ring_alloc(&ud->r, td->o.iodepth, &ud->stats, complete_io_u) ||
+	    uring_setup_ring(td, ud, o)) {
 		uring_free(ud);
 		return 1;
 	}
@@ -215,7 +209,7 @@ static int uring_post_init(struct thread_data *td)
 		ud->iovecs[io_u->index].iov_len = td_max_bs(td);
 	}
 	if (o->fixedbufs) {
-		ret = io_uring_register_buffers(&ud->ring, ud->iovecs, td->o.iodepth);
+		ret = io_uring_register_buffers(&ud->r.ring, ud->iovecs, td->o.iodepth);
 		if (ret < 0) {
 			log_err("%s: fixedbufs: io_uring_register_buffers: %s "
 				"(raise the memlock limit?)\n", ENGINE_NAME, strerror(-ret));
@@ -223,7 +217,7 @@ static int uring_post_init(struct thread_data *td)
 		}
 	}
 	if (o->registerfiles) {
-		ret = io_uring_register_files_sparse(&ud->ring, td->o.nr_files);
+		ret = io_uring_register_files_sparse(&ud->r.ring, td->o.nr_files);
 		if (ret < 0) {
 			log_err("%s: registerfiles: %s\n", ENGINE_NAME, strerror(-ret));
 			return 1;
@@ -240,7 +234,7 @@ static int uring_open_file(struct thread_data *td, struct fio_file *f)
 
 	if (ret || !o->registerfiles)
 		return ret;
-	ret = io_uring_register_files_update(&ud->ring, f->fileno, &f->fd, 1);
+	ret = io_uring_register_files_update(&ud->r.ring, f->fileno, &f->fd, 1);
 	if (ret < 0) {
 		log_err("%s: registering %s: %s\n", ENGINE_NAME, f->file_name, strerror(-ret));
 		(void)!generic_close_file(td, f);
@@ -256,11 +250,11 @@ static int uring_close_file(struct thread_data *td, struct fio_file *f)
 	int unused = -1;
 
 	if (o->registerfiles && ud)
-		io_uring_register_files_update(&ud->ring, f->fileno, &unused, 1);
+		io_uring_register_files_update(&ud->r.ring, f->fileno, &unused, 1);
 	return generic_close_file(td, f);
 }
 
-static void prep_rw(struct uring_data *ud, const struct uring_opts *o,
+static void prep_rw(struct thread_data *td, struct uring_data *ud, const struct uring_opts *o,
 		    struct io_uring_sqe *sqe, struct io_u *io_u)
 {
 	struct fio_file *f = io_u->file;
@@ -291,6 +285,12 @@ static void prep_rw(struct uring_data *ud, const struct uring_opts *o,
 	}
 	if (o->registerfiles)
 		sqe->flags |= IOSQE_FIXED_FILE;
+	/*
+	 * io_uring_prep_* zero the priority.  fio's prio/prioclass went to
+	 * ioprio_set() for this thread, which an SQPOLL thread or io-wq
+	 * worker does not inherit: carry it in the SQE, as fio's engine does.
+	 */
+	sqe->ioprio = (__u16)td->ioprio;
 }
 
 static enum fio_q_status uring_queue(struct thread_data *td, struct io_u *io_u)
@@ -301,18 +301,24 @@ static enum fio_q_status uring_queue(struct thread_data *td, struct io_u *io_u)
 
 	fio_ro_check(td, io_u);
 	if (io_u->ddir == DDIR_TRIM) {
-		/* io_uring has no discard opcode; fio's engines trim synchronously too. */
+		/*
+		 * io_uring has no discard opcode: trim synchronously, but only
+		 * once nothing queued before it is pending or in flight, else
+		 * the trim could overtake an earlier write to the same blocks.
+		 */
+		if (cvmio_ring_busy(&ud->r))
+			return FIO_Q_BUSY;
 		cvmio_stamp_issue(td, io_u);
 		do_io_u_trim(td, io_u);
 		io_u_mark_submit(td, 1);
 		io_u_mark_complete(td, 1);
 		return FIO_Q_COMPLETED;
 	}
-	sqe = io_uring_get_sqe(&ud->ring);
+	sqe = cvmio_ring_get_sqe(&ud->r);
 	if (!sqe)
 		return FIO_Q_BUSY;
 	if (ddir_rw(io_u->ddir)) {
-		prep_rw(ud, o, sqe, io_u);
+		prep_rw(td, ud, o, sqe, io_u);
 	} else {
 		io_uring_prep_fsync(sqe, o->registerfiles ? (int)io_u->file->fileno : io_u->file->fd,
 				    io_u->ddir == DDIR_DATASYNC ? IORING_FSYNC_DATASYNC : 0);
@@ -320,40 +326,9 @@ static enum fio_q_status uring_queue(struct thread_data *td, struct io_u *io_u)
 			sqe->flags |= IOSQE_FIXED_FILE;
 	}
 	io_uring_sqe_set_data(sqe, io_u);
-	ud->pending_ios[ud->pending++] = io_u;
+	cvmio_ring_queued(&ud->r, io_u);
 	cvmio_stats_io(&ud->stats, td, io_u->ddir);
 	return FIO_Q_QUEUED;
-}
-
-static int uring_commit(struct thread_data *td)
-{
-	struct uring_data *ud = td->io_ops_data;
-
-	while (ud->pending) {
-		int ret = cvmio_ring_submit(&ud->ring, ud->pending, &ud->stats);
-
-		if (ret > 0) {
-			io_u_mark_submit(td, (unsigned int)ret);
-			cvmio_mark_issued(td, ud->pending_ios, (unsigned int)ret);
-			ud->pending -= (unsigned int)ret;
-			memmove(ud->pending_ios, ud->pending_ios + ret,
-				ud->pending * sizeof(*ud->pending_ios));
-			continue;
-		}
-		if (ret == -EINTR)
-			continue;
-		if (ret == -EAGAIN || ret == -EBUSY || ret == 0) {
-			/* Completion side is full: make room, then retry. */
-			/* Wait for one only if something is in flight. */
-			ret = cvmio_ring_wait(&ud->ring, td->io_u_in_flight ? 1 : 0,
-					      &ud->stats);
-			if (ret >= 0 || ret == -EINTR)
-				continue;
-		}
-		td_verror(td, -ret, "io_uring_submit");
-		return ret;
-	}
-	return 0;
 }
 
 static void complete_io_u(struct io_u *io_u, int res)
@@ -372,15 +347,21 @@ static int uring_getevents(struct thread_data *td, unsigned int min,
 	struct uring_data *ud = td->io_ops_data;
 
 	(void)t;
-	return cvmio_ring_getevents(td, &ud->ring, &ud->stats, ud->events,
-				    min, max, complete_io_u);
+	return cvmio_ring_getevents(td, &ud->r, min, max);
+}
+
+static int uring_commit(struct thread_data *td)
+{
+	struct uring_data *ud = td->io_ops_data;
+
+	return cvmio_ring_commit(td, &ud->r);
 }
 
 static struct io_u *uring_event(struct thread_data *td, int event)
 {
 	struct uring_data *ud = td->io_ops_data;
 
-	return ud->events[event];
+	return cvmio_ring_event(&ud->r, event);
 }
 
 static void uring_cleanup(struct thread_data *td)

@@ -5,6 +5,7 @@
  * says why; the run's entry in the manifest.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 
 #include "cvmio.h"
 #include "run_manifest.h"
+#include "run_records.h"
 #include "run_runner.h"
 #include "run_suite.h"
 
@@ -27,6 +29,42 @@ int run_write_failed(const char *path, const char *reason)
 	free(text);
 	free(earlier);
 	return rc;
+}
+
+/*
+ * The run's output (tmp) as rep-N.json, pure fio JSON, and the engines'
+ * records in it as rep-N.cvmio-stats beside it (run_records.c).  link()
+ * never replaces an existing file: a result is never overwritten.
+ */
+static enum fio_outcome store_result(const struct study *s, struct runner *r,
+				     const struct run_item *it, const char *dir, const char *tmp,
+				     const char *result, char *reason, size_t len)
+{
+	char side_tmp[PATH_MAX + 48], side[PATH_MAX + 32];
+	bool has_side;
+
+	snprintf(side_tmp, sizeof(side_tmp), "%s/.rep-%d.cvmio-stats.tmp", dir, it->rep);
+	plan_run_path(s, r->outdir, it, ".cvmio-stats", side, sizeof(side));
+	if (run_split_records(tmp, side_tmp, reason, len))
+		return FIO_FAILED;
+	has_side = access(side_tmp, F_OK) == 0;
+	/* A records file without its result is the orphan of a store cut short. */
+	if (access(result, F_OK) != 0 && unlink(side) == 0)
+		fprintf(stderr, "cvmio run: removed %s, left without its result by an interrupted run\n", side);
+	if (has_side && link(side_tmp, side)) {
+		snprintf(reason, len, "cannot store %.800s: %s (not overwritten)", side, strerror(errno));
+		unlink(side_tmp);
+		return FIO_FAILED;
+	}
+	if (has_side)
+		unlink(side_tmp);
+	if (link(tmp, result)) {
+		snprintf(reason, len, "cannot store %.800s: %s (not overwritten)", result, strerror(errno));
+		if (has_side)
+			unlink(side);	/* ours, just linked: no result goes with it */
+		return FIO_FAILED;
+	}
+	return FIO_OK;
 }
 
 enum fio_outcome run_one(struct runner *r, struct condition *c, const struct run_item *it)
@@ -89,15 +127,10 @@ enum fio_outcome run_one(struct runner *r, struct condition *c, const struct run
 			free(env[i]);
 		r->fio_seconds += seconds;
 	}
-	if (out == FIO_OK) {
-		/* link() never replaces an existing file: a result is never overwritten */
-		if (link(tmp, result)) {
-			snprintf(reason, sizeof(reason), "cannot store %.800s: %s (not overwritten)", result, strerror(errno));
-			out = FIO_FAILED;
-		} else {
-			unlink(failed);
-		}
-	}
+	if (out == FIO_OK)
+		out = store_result(s, r, it, dir, tmp, result, reason, sizeof(reason));
+	if (out == FIO_OK)
+		unlink(failed);
 	unlink(tmp);
 	unlink(log);
 	if (out == FIO_INTERRUPTED)

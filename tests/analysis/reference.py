@@ -12,7 +12,8 @@ import os
 import re
 
 METRICS = ["bw_kib", "iops", "lat_mean_us", "clat_p50_us", "clat_p99_us", "clat_p999_us",
-           "submit_us_per_io", "reap_us_per_io", "syscalls_per_io", "submit_calls_per_io"]
+           "submit_us_per_io", "reap_us_per_io", "syscalls_per_io", "submit_calls_per_io",
+           "cpu_us_per_io", "reap_wait_us_per_io"]
 PCTS = {"clat_p50_us": (50.0, "50.000000"), "clat_p99_us": (99.0, "99.000000"),
         "clat_p999_us": (99.9, "99.900000")}
 RESAMPLES = 2000
@@ -152,27 +153,43 @@ def load_result(path):
             h["allbins"] = h["allbins"] and m["allbins"]
             for v, c in m["bins"].items():
                 h["bins"][v] = h["bins"].get(v, 0) + c
-    join_engines(text, start, end, jobs)
+    join_engines(engine_records(path, text, start, end), jobs)
     return jobs
 
 
-def join_engines(text, start, end, jobs):
-    for m in re.finditer(r"cvmio-stats: (.*)", text):
-        if start <= m.start() < end:
-            continue
+def engine_records(path, text, start, end):
+    """Inline "cvmio-stats: " lines outside the fio object, plus every line of
+    the sidecar X.cvmio-stats beside X.json."""
+    lines = [m.group(1) for m in re.finditer(r"cvmio-stats: (.*)", text)
+             if not start <= m.start() < end]
+    side = (path[:-5] if path.endswith(".json") else path) + ".cvmio-stats"
+    if os.path.exists(side):
+        with open(side) as f:
+            lines += [line for line in f.read().split("\n") if line.strip()]
+    out = []
+    for line in lines:
         try:
-            r = json.loads(m.group(1))
+            out.append(json.loads(line))
         except ValueError:
             continue
+    return out
+
+
+ENGINE_SUMS = ("ios", "submit_ns", "reap_ns", "syscalls", "submit_calls", "reap_wait_ns", "cpu_ns")
+
+
+def join_engines(records, jobs):
+    for r in records:
         eng = engine_name(r["engine"])
         matches = [s for s in jobs if s[0] == r["rw"] and s[3] == r["iodepth"] and s[4] == r["numjobs"]
                    and s[5] == r["rwmixread"] and s[6] == eng
                    and (s[2] if only_writes(s[0]) else s[1]) == r["bs"]]
         if len(matches) != 1:
             continue
-        e = jobs[matches[0]]["eng"] or {k: 0 for k in ("ios", "submit_ns", "reap_ns", "syscalls", "submit_calls")}
-        for k in e:
-            e[k] += r[k]
+        e = jobs[matches[0]]["eng"] or dict({k: 0 for k in ENGINE_SUMS}, exact=True)
+        for k in ENGINE_SUMS:
+            e[k] += r.get(k, 0)
+        e["exact"] = e["exact"] and "cpu_ns" in r and "reap_wait_ns" in r
         jobs[matches[0]]["eng"] = e
     for j in jobs.values():
         if j["eng"] and j["eng"]["ios"] != sum(d["ios"] for d in j["dirs"].values()):
@@ -196,6 +213,9 @@ def metrics_of(job, i):
         out["reap_us_per_io"] = e["reap_ns"] / 1000.0 / e["ios"]
         out["syscalls_per_io"] = e["syscalls"] / e["ios"]
         out["submit_calls_per_io"] = e["submit_calls"] / e["ios"]
+        if e["exact"]:
+            out["cpu_us_per_io"] = e["cpu_ns"] / 1000.0 / e["ios"]
+            out["reap_wait_us_per_io"] = e["reap_wait_ns"] / 1000.0 / e["ios"]
     return out
 
 

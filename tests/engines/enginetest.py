@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0-only
 """Shared helpers for the engine tests: run the real installed fio with the
-cvmio engines from $CVMIO_BUILD/ioengines, parse its JSON and the
-cvmio-stats records, and check what a user would check.
+cvmio engines from $CVMIO_BUILD/ioengines, parse its JSON (pure
+JSON: the records go to the sidecar beside it) and the cvmio-stats records,
+and check what a user would check.
 
 Run from the project root by tests/run.sh with CVMIO_BUILD (build or
 build/asan) and CVMIO_SAN (0/1).  With CVMIO_SAN=1 the engines are ASan/UBSan
@@ -136,22 +137,32 @@ def fio_env():
 
 
 class FioRun:
-    def __init__(self, rc, stdout, stderr, output):
+    def __init__(self, rc, stdout, stderr, output, sidecar="", client=False):
         self.rc, self.stdout, self.stderr, self.output = rc, stdout, stderr, output
+        self.sidecar = sidecar      # the records file beside the output file
+        self.client = client        # fio --client: records inline, prefixed
 
     def text(self):
-        return self.stdout + self.stderr + self.output
+        return self.stdout + self.stderr + self.output + self.sidecar
 
 
-def run_fio(args, tmp, expect_ok=True, output_format="json+", timeout=60):
-    """Run fio; the result file goes to --output (parsed later)."""
-    out = os.path.join(tmp, "fio-out.txt")
-    if os.path.exists(out):
-        os.unlink(out)
+def read_or_empty(path):
+    return open(path).read() if os.path.exists(path) else ""
+
+
+def run_fio(args, tmp, expect_ok=True, output_format="json+", timeout=60,
+            env=None):
+    """Run fio; the result goes to --output=fio-out.json, the engines'
+    records to the sidecar fio-out.cvmio-stats beside it (parsed later)."""
+    out = os.path.join(tmp, "fio-out.json")
+    sidecar = os.path.join(tmp, "fio-out.cvmio-stats")
+    for path in (out, sidecar):
+        if os.path.exists(path):
+            os.unlink(path)
     cmd = [FIO, "--output-format=" + output_format, "--output=" + out] + args
-    rc, stdout, stderr = run_group(cmd, timeout)
-    output = open(out).read() if os.path.exists(out) else ""
-    run = FioRun(rc, stdout, stderr, output)
+    rc, stdout, stderr = run_group(cmd, timeout, env)
+    run = FioRun(rc, stdout, stderr, read_or_empty(out), read_or_empty(sidecar),
+                 client=any(a.startswith("--client") for a in args))
     crash = CRASH_SIGNS.search(run.text())
     if crash:
         fail("fio %s: crash sign %r in output:\n%s" % (
@@ -162,11 +173,11 @@ def run_fio(args, tmp, expect_ok=True, output_format="json+", timeout=60):
     return run
 
 
-def run_group(cmd, timeout):
+def run_group(cmd, timeout, env=None):
     """Run cmd in its own process group; on timeout kill the whole group
     (a hung fio job process ignores the SIGTERM its parent would send)."""
     p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                         text=True, env=fio_env(), start_new_session=True)
+                         text=True, env=env or fio_env(), start_new_session=True)
     try:
         stdout, stderr = p.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
@@ -181,17 +192,41 @@ def tail(text, n=30):
     return "\n".join(text.splitlines()[-n:])
 
 
-def parse_result(text):
-    """Split a fio result file into (cvmio-stats records, fio JSON)."""
+def parse_record_line(line, how):
+    try:
+        return json.loads(line)
+    except ValueError as e:
+        fail("%s: record is not one line of JSON (%s): %r" % (how, e, line))
+
+
+def parse_sidecar(text):
+    """JSON Lines, one object per job thread, nothing else."""
+    return [parse_record_line(line, "sidecar") for line in text.splitlines()]
+
+
+def parse_result(run):
+    """(records, fio JSON) of a run.  Locally fio's output file must be pure
+    JSON (json.load) and the records are in the sidecar; through fio
+    --client they come inline in the client's output, prefixed."""
+    if not run.client:
+        if RECORD_PREFIX.strip() in run.output:
+            fail("a record went into fio's output file:\n" + tail(run.output))
+        try:
+            data = json.loads(run.output)
+        except ValueError as e:
+            fail("fio's output file is not pure JSON (%s):\n%s" % (e, tail(run.output)))
+        return parse_sidecar(run.sidecar), data
+    return parse_inline(run.output)
+
+
+def parse_inline(text):
+    """Split text with inline "cvmio-stats: " lines into (records, fio JSON)."""
     records, json_start = [], None
     lines = text.splitlines(keepends=True)
     offset = 0
     for line in lines:
         if line.startswith(RECORD_PREFIX):
-            try:
-                records.append(json.loads(line[len(RECORD_PREFIX):]))
-            except ValueError as e:
-                fail("record is not one line of JSON (%s): %r" % (e, line))
+            records.append(parse_record_line(line[len(RECORD_PREFIX):], "inline"))
         elif json_start is None and line.rstrip("\n") == "{":
             json_start = offset
         offset += len(line)
@@ -207,7 +242,8 @@ def parse_result(text):
 RECORD_KEYS = ("cvmio_stats", "engine", "job", "thread", "groupid", "rw", "bs",
                "iodepth", "numjobs", "rwmixread", "ios", "ios_read",
                "ios_write", "submit_calls", "submit_ns", "reap_calls",
-               "reap_ns", "syscalls", "batch_hist")
+               "reap_ns", "syscalls", "batch_hist", "reap_wait_ns", "cpu_ns",
+               "clocksource", "clock")
 
 
 def check_record_shape(rec, engine):
@@ -235,6 +271,24 @@ def check_record_shape(rec, engine):
     if bool(rec["submit_calls"]) != bool(rec["submit_ns"]) or \
             bool(rec["reap_calls"]) != bool(rec["reap_ns"]):
         fail("calls and time disagree: %s" % rec)
+    if rec["reap_wait_ns"] > rec["reap_ns"]:
+        fail("reap_wait_ns exceeds reap_ns (it is a part of it): %s" % rec)
+    if rec["ios"] and rec["cpu_ns"] <= 0:
+        fail("I/Os but no thread CPU time: %s" % rec)
+    if rec["clock"] not in ("cpu", "clock_gettime", "gettimeofday"):
+        fail("record names no fio clock source: %r" % rec["clock"])
+    if rec["clocksource"] != host_clocksource():
+        fail("record says clocksource %r, the kernel %r" % (
+            rec["clocksource"], host_clocksource()))
+
+
+def host_clocksource():
+    try:
+        with open("/sys/devices/system/clocksource/clocksource0/"
+                  "current_clocksource") as f:
+            return f.read().strip()
+    except OSError:
+        return "unknown"
 
 
 def check_jobs(records, data, engine, expect_records=True, expect_slat=True):
@@ -339,7 +393,7 @@ def run_workloads(tmp, target):
         so = engine_path(engine)
         for name, args in workloads(target):
             run = run_fio(["--name=" + name, "--ioengine=external:" + so] + args, tmp)
-            records, data = parse_result(run.output)
+            records, data = parse_result(run)
             check_jobs(records, data, engine)
             print("%-12s %-14s ok (%d records, ios %d)" % (
                 engine, name, len(records), sum(r["ios"] for r in records)))

@@ -3,8 +3,9 @@
  * cmocka unit tests of the engines' shared core (ioengines/cvmio-core.c):
  * the batch histogram buckets, the accounting record's exact text (JSON
  * escaping of job names, rwmixread null, write-only bs, numjobs of fio's
- * clones, cvmio_stats=0 silence), the ramp_time reset, and the load-time
- * version guard.  fio's functions the core calls are stubbed here; the
+ * clones), cvmio_stats=0 doing no accounting, the ramp_time reset, and the
+ * load-time version guard.  Where the record goes is tested with the real
+ * fio (tests/engines/test-record-channels).  fio's functions the core calls are stubbed here; the
  * engine tests run the real fio.
  */
 #include <setjmp.h>
@@ -60,6 +61,14 @@ int log_info_flush(void)
 	return 0;
 }
 
+enum fio_cs fio_clock_source = CS_CPUCLOCK;
+
+void fio_gettime(struct timespec *ts, void *caller)
+{
+	(void)caller;
+	clock_gettime(CLOCK_MONOTONIC, ts);
+}
+
 bool in_ramp_time(struct thread_data *td)
 {
 	(void)td;
@@ -109,12 +118,19 @@ static int teardown(void **state)
 	return 0;
 }
 
+/* The record as the engines write it, with a fixed CPU time. */
+static void report(const struct cvmio_stats *s, struct thread_data *td)
+{
+	cvmio_stats_format(s, td, "cvmio-test", 1234, logged, sizeof(logged));
+}
+
 static struct cvmio_stats enabled_stats(void)
 {
 	struct cvmio_common_opts o = { .cvmio_stats = 1 };
 	struct cvmio_stats s;
 
 	cvmio_stats_init(&s, &o);
+	snprintf(s.clocksource, sizeof(s.clocksource), "kvm-clock");
 	return s;
 }
 
@@ -148,17 +164,19 @@ static void test_record_exact_text(void **state)
 	s.submit_ns = 300;
 	s.reap_calls = 2;
 	s.reap_ns = 20;
+	s.reap_wait_ns = 15;
 	s.batch_hist[0] = 2;
 	s.batch_hist[2] = 1;
-	cvmio_stats_report(&s, td, "cvmio-test");
+	report(&s, td);
 	assert_string_equal(logged,
-		"\ncvmio-stats: {\"cvmio_stats\":1,\"engine\":\"cvmio-test\",\"job\":\"rr\","
+		"{\"cvmio_stats\":1,\"engine\":\"cvmio-test\",\"job\":\"rr\","
 		"\"thread\":1,\"groupid\":0,\"rw\":\"randread\",\"bs\":4096,\"iodepth\":32,"
 		"\"numjobs\":1,\"rwmixread\":null,\"ios\":6,\"ios_read\":5,\"ios_write\":1,"
 		"\"submit_calls\":3,\"submit_ns\":300,\"reap_calls\":2,\"reap_ns\":20,"
 		"\"syscalls\":5,\"batch_hist\":[[1,2],[2,0],[4,1],[8,0],[16,0],[32,0],"
 		"[64,0],[128,0],[256,0],[512,0],[1024,0],[2048,0],[4096,0],[8192,0],"
-		"[16384,0],[32768,0]]}\n");
+		"[16384,0],[32768,0]],\"reap_wait_ns\":15,\"cpu_ns\":1234,"
+		"\"clocksource\":\"kvm-clock\",\"clock\":\"cpu\"}");
 }
 
 static void test_job_name_escaped(void **state)
@@ -167,7 +185,7 @@ static void test_job_name_escaped(void **state)
 	struct cvmio_stats s = enabled_stats();
 
 	(void)state;
-	cvmio_stats_report(&s, td, "cvmio-test");
+	report(&s, td);
 	assert_non_null(strstr(logged, "\"job\":\"a \\\"q\\\" \\\\ b\\u0009\\u0001\","));
 }
 
@@ -178,14 +196,14 @@ static void test_rwmix_and_write_only_bs(void **state)
 
 	(void)state;
 	td->o.td_ddir = TD_DDIR_WRITE;
-	cvmio_stats_report(&s, td, "cvmio-test");
+	report(&s, td);
 	assert_non_null(strstr(logged, "\"rw\":\"write\",\"bs\":8192,"));
 	assert_non_null(strstr(logged, "\"rwmixread\":null,"));
 
 	td->o.td_ddir = TD_DDIR_RANDRW;
 	td->o.rwmix[DDIR_READ] = 70;
 	set_option_off = offsetof(struct thread_options, rwmix[DDIR_WRITE]);
-	cvmio_stats_report(&s, td, "cvmio-test");
+	report(&s, td);
 	assert_non_null(strstr(logged, "\"rw\":\"randrw\",\"bs\":4096,"));
 	assert_non_null(strstr(logged, "\"rwmixread\":70,"));
 }
@@ -200,7 +218,7 @@ static void test_numjobs_of_clones(void **state)
 	orig->o.numjobs = 2;
 	clone->o.numjobs = 1;		/* what fio does to its clones */
 	clone->subjob_number = 1;
-	cvmio_stats_report(&s, clone, "cvmio-test");
+	report(&s, clone);
 	assert_non_null(strstr(logged, "\"thread\":2,"));
 	assert_non_null(strstr(logged, "\"numjobs\":2,"));
 }
@@ -222,6 +240,7 @@ static void test_ramp_time_reset(void **state)
 	assert_int_equal(s.batch_hist[0], 0);
 	cvmio_stats_io(&s, td, DDIR_READ);
 	assert_int_equal(s.ios[DDIR_READ], 2);
+	assert_string_equal(s.clocksource, "kvm-clock");	/* read at init, kept */
 }
 
 static void test_stats_off_is_silent(void **state)
@@ -235,10 +254,9 @@ static void test_stats_off_is_silent(void **state)
 	assert_int_equal(cvmio_clock_start(&s), 0);
 	cvmio_stats_io(&s, td, DDIR_READ);
 	cvmio_submit_done(&s, 0, 4);
-	cvmio_reap_done(&s, 0);
+	cvmio_reap_done(&s, 0, true);
 	assert_int_equal(s.ios[DDIR_READ] + s.submit_calls + s.reap_calls, 0);
-	cvmio_stats_report(&s, td, "cvmio-test");
-	assert_string_equal(logged, "");
+	assert_int_equal(s.reap_wait_ns, 0);
 }
 
 static void test_version_guard_refuses(void **state)
