@@ -264,6 +264,20 @@ void sort_doubles(double *v, size_t n);
  */
 int bootstrap_ratio_ci(const double *b, size_t nb, const double *c, size_t nc, unsigned resamples,
 		       uint64_t seed, double *lo, double *hi);
+/* One sample of a bootstrap over several: sorted values and whether its median multiplies or divides. */
+struct boot_side {
+	const double *v;
+	size_t n;
+	int power;	/* +1: numerator, -1: denominator */
+};
+/*
+ * The same interval for any quotient of medians, e.g. the ratio of two
+ * ratios (c1/b1)/(c2/b2) from four independent samples: each resample draws
+ * every side with replacement, in the order given.  bootstrap_ratio_ci is
+ * the two-sided case {b: -1, c: +1}.
+ */
+int bootstrap_median_quotient_ci(const struct boot_side *sides, size_t nsides, unsigned resamples,
+				 uint64_t seed, double *lo, double *hi);
 /* Two-sided Mann-Whitney U p-value: exact without ties and n1+n2 <= 40, else normal approx. */
 double mann_whitney_p(const double *a, size_t na, const double *b, size_t nb);
 
@@ -293,6 +307,16 @@ struct rowset {
 int compare_build(const struct store *st, size_t baseline, const size_t *compares, size_t ncompares,
 		  struct rowset *rs, struct diag *d);
 void rowset_free(struct rowset *rs);
+/*
+ * The statistics of one row from the two sides' values (unsorted; copied):
+ * medians, ratio, and with >= 3 a side the interval and p-value.  The
+ * caller fills the row's identity (condition, backend, signature, metric).
+ */
+int make_row(const struct values *bv, const struct values *cv, struct row *r);
+int rowset_push(struct rowset *rs, const struct row *r);
+/* qsort order of series pointers: backend, signature, direction. */
+int cmp_series(const void *a, const void *b);
+bool cond_has_backend(const struct store *st, size_t cond, const char *backend);
 
 /* ---- table.c ---- */
 
@@ -300,11 +324,35 @@ enum out_format { FMT_TEXT, FMT_MD, FMT_CSV, FMT_LATEX, FMT_JSON };
 int parse_format(const char *s, enum out_format *f);
 int table_write(FILE *out, enum out_format f, const struct store *st, size_t baseline,
 		const struct rowset *rs);
+/* Cells shared by the other tables (table_backends.c): "" for a value that does not exist. */
+void fmt_num(char *out, size_t len, double v, int digits);
+void fmt_human(char *out, size_t len, double v);
+void csv_field(FILE *out, const char *s);
+struct json_object *num_or_null(double v);
+void latex_escaped(FILE *out, const char *s);
+void md_escaped(FILE *out, const char *s);
 
 /* ---- plot.c ---- */
 
 /* Writes gnuplot scripts + data into outdir and renders PNG, SVG and PDF. Returns a cvmio exit code. */
 int plot_write(const char *outdir, const char *gnuplot, const struct store *st, size_t baseline,
 	       const size_t *compares, size_t ncompares, const struct rowset *rs);
+
+/* The pieces other figure writers (heatmap.c) share with plot.c. */
+struct render_list {
+	FILE *render;		/* render*.gp: sets terminals and loads each figure's script */
+	unsigned figures;
+};
+/* Appends PNG, SVG and PDF renderings of stem.gp (width x height pixels) to the render script. */
+void add_figure(struct render_list *rl, const char *stem, int width, int height);
+/* A file-name-safe copy of a condition or backend name. */
+void safe_name(const char *in, char *out, size_t len);
+/* A string for a gnuplot single-quoted literal (quotes doubled) and enhanced text (escapes). */
+void gp_text(FILE *f, const char *s);
+FILE *open_out(const char *dir, const char *name, char *path, size_t len);
+/* gnuplot itself: override (CVMIO_GNUPLOT) when set, else the first gnuplot on PATH. */
+bool find_gnuplot(const char *override, char *out, size_t len);
+/* Runs gnuplot script in outdir, its output into log_name there; gnuplot's exit status. */
+int run_gnuplot(const char *gnuplot, const char *outdir, const char *script, const char *log_name);
 
 #endif

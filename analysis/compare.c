@@ -20,7 +20,7 @@ void rowset_free(struct rowset *rs)
 	memset(rs, 0, sizeof(*rs));
 }
 
-static int push_row(struct rowset *rs, const struct row *r)
+int rowset_push(struct rowset *rs, const struct row *r)
 {
 	struct row *grown = cvmio_grow(rs->r, rs->n, &rs->cap, sizeof(*grown));
 
@@ -31,7 +31,7 @@ static int push_row(struct rowset *rs, const struct row *r)
 	return 0;
 }
 
-static int cmp_series(const void *a, const void *b)
+int cmp_series(const void *a, const void *b)
 {
 	const struct series *x = *(const struct series *const *)a, *y = *(const struct series *const *)b;
 	int c = strcmp(x->backend, y->backend);
@@ -43,7 +43,7 @@ static int cmp_series(const void *a, const void *b)
 	return (int)x->dir - (int)y->dir;
 }
 
-static bool cond_has_backend(const struct store *st, size_t cond, const char *backend)
+bool cond_has_backend(const struct store *st, size_t cond, const char *backend)
 {
 	for (size_t i = 0; i < st->n; i++)
 		if (st->s[i].cond == cond && !strcmp(st->s[i].backend, backend))
@@ -52,7 +52,7 @@ static bool cond_has_backend(const struct store *st, size_t cond, const char *ba
 }
 
 /* Sorted copies of both sides' values -> one row. */
-static int make_row(const struct values *bv, const struct values *cv, struct row *r)
+int make_row(const struct values *bv, const struct values *cv, struct row *r)
 {
 	double *b = malloc(bv->n * sizeof(double)), *c = malloc(cv->n * sizeof(double));
 	if (!b || !c) {
@@ -142,7 +142,7 @@ int compare_build(const struct store *st, size_t baseline, const size_t *compare
 				struct row r = { .compare_cond = compares[k], .backend = b->backend,
 						 .sig = b->sig, .dir = b->dir, .metric = m,
 						 .verified = b->all_verified && c->all_verified };
-				rc = make_row(&b->metric[m], &c->metric[m], &r) || push_row(rs, &r);
+				rc = make_row(&b->metric[m], &c->metric[m], &r) || rowset_push(rs, &r);
 			}
 		}
 	}

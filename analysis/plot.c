@@ -33,7 +33,7 @@ static const char *const palette[] = { "#0072B2", "#E69F00", "#009E73", "#CC79A7
 #define NPALETTE (sizeof(palette) / sizeof(palette[0]))
 
 /* A file-name-safe copy of a condition or backend name. */
-static void safe_name(const char *in, char *out, size_t len)
+void safe_name(const char *in, char *out, size_t len)
 {
 	size_t i = 0;
 	for (; in[i] && i + 1 < len; i++) {
@@ -46,7 +46,7 @@ static void safe_name(const char *in, char *out, size_t len)
 }
 
 /* A string for a gnuplot single-quoted literal (quotes doubled) and enhanced text (escapes). */
-static void gp_text(FILE *f, const char *s)
+void gp_text(FILE *f, const char *s)
 {
 	for (; *s; s++) {
 		if (*s == '\'')
@@ -142,7 +142,7 @@ static void workload_label(const struct workload *w, char *out, size_t len)
 	snprintf(out, len, "%s%s%s", label, mixed ? " " : "", mixed ? direction_name(w->dir) : "");
 }
 
-static FILE *open_out(const char *dir, const char *name, char *path, size_t len)
+FILE *open_out(const char *dir, const char *name, char *path, size_t len)
 {
 	snprintf(path, len, "%s/%s", dir, name);
 	return fopen(path, "w");
@@ -317,12 +317,7 @@ static void write_cdf_block(FILE *f, const struct hist *h)
 	fputs("\n\n", f);
 }
 
-struct render_list {
-	FILE *render;		/* render.gp: sets terminals and loads each figure's script */
-	unsigned figures;
-};
-
-static void add_figure(struct render_list *rl, const char *stem, int width, int height)
+void add_figure(struct render_list *rl, const char *stem, int width, int height)
 {
 	fprintf(rl->render,
 		"set terminal pngcairo size %d,%d font 'Sans,10' enhanced\nset output '%s.png'\nload '%s.gp'\nreset\n"
@@ -482,7 +477,7 @@ static int write_condition(const char *outdir, const struct store *st, size_t ba
 }
 
 /* gnuplot itself: CVMIO_GNUPLOT, else the first gnuplot on PATH. */
-static bool find_gnuplot(const char *override, char *out, size_t len)
+bool find_gnuplot(const char *override, char *out, size_t len)
 {
 	if (override && override[0]) {
 		snprintf(out, len, "%s", override);
@@ -501,7 +496,7 @@ static bool find_gnuplot(const char *override, char *out, size_t len)
 	return false;
 }
 
-static int run_gnuplot(const char *gnuplot, const char *outdir)
+int run_gnuplot(const char *gnuplot, const char *outdir, const char *script, const char *log_name)
 {
 	pid_t pid = fork();
 	if (pid < 0)
@@ -509,12 +504,12 @@ static int run_gnuplot(const char *gnuplot, const char *outdir)
 	if (pid == 0) {
 		if (chdir(outdir))
 			_exit(126);
-		int log = open("render.log", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		int log = open(log_name, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 		if (log >= 0) {
 			dup2(log, STDOUT_FILENO);
 			dup2(log, STDERR_FILENO);
 		}
-		execl(gnuplot, gnuplot, "render.gp", (char *)NULL);
+		execl(gnuplot, gnuplot, script, (char *)NULL);
 		_exit(127);
 	}
 	int status;
@@ -548,7 +543,7 @@ int plot_write(const char *outdir, const char *gnuplot, const struct store *st, 
 	bad |= fclose(rl.render) != 0;
 	if (rc || bad)
 		return cvmio_error(CVMIO_EXIT_ENV, "analyze", "--plot %s: writing the scripts failed", outdir);
-	int st_gp = run_gnuplot(gp_path, outdir);
+	int st_gp = run_gnuplot(gp_path, outdir, "render.gp", "render.log");
 	if (st_gp)
 		return cvmio_error(CVMIO_EXIT_ENV, "analyze", "gnuplot failed (exit %d); see %s/render.log",
 				   st_gp, outdir);

@@ -131,38 +131,65 @@ static double quantile_select(double *v, size_t n, double q)
 	return v[i] + (pos - (double)i) * (next - v[i]);
 }
 
-int bootstrap_ratio_ci(const double *b, size_t nb, const double *c, size_t nc, unsigned resamples,
-		       uint64_t seed, double *lo, double *hi)
+/* The statistic of one resample: the product of each side's median raised to its power. */
+static bool resample_statistic(struct prng *p, const struct boot_side *sides, size_t nsides,
+			       size_t *scratch, double *out)
+{
+	double num = 1, den = 1;
+	for (size_t s = 0; s < nsides; s++) {
+		double m = resample_median(p, sides[s].v, sides[s].n, scratch);
+		if (sides[s].power > 0)
+			num *= m;
+		else
+			den *= m;
+	}
+	*out = num / den;
+	return den != 0 && isfinite(*out);
+}
+
+int bootstrap_median_quotient_ci(const struct boot_side *sides, size_t nsides, unsigned resamples,
+				 uint64_t seed, double *lo, double *hi)
 {
 	*lo = *hi = NAN;
-	if (!nb || !nc || !resamples)
+	size_t most = 0;
+	for (size_t s = 0; s < nsides; s++) {
+		if (!sides[s].n)
+			return -1;
+		most = sides[s].n > most ? sides[s].n : most;
+	}
+	if (!nsides || !resamples)
 		return -1;
-	size_t *scratch = malloc((nb > nc ? nb : nc) * sizeof(size_t));
-	double *ratios = malloc(resamples * sizeof(double));
-	if (!scratch || !ratios) {
+	size_t *scratch = malloc(most * sizeof(size_t));
+	double *stats = malloc(resamples * sizeof(double));
+	if (!scratch || !stats) {
 		free(scratch);
-		free(ratios);
+		free(stats);
 		return -1;
 	}
 	struct prng p;
 	prng_seed(&p, seed);
 	size_t n = 0;
-	for (unsigned r = 0; r < resamples; r++) {
-		double mb = resample_median(&p, b, nb, scratch);
-		double mc = resample_median(&p, c, nc, scratch);
-		if (mb != 0 && isfinite(mc / mb))
-			ratios[n++] = mc / mb;
-	}
+	/* the sides are drawn in the order given, each resample: the sequence is part of the contract */
+	for (unsigned r = 0; r < resamples; r++)
+		if (resample_statistic(&p, sides, nsides, scratch, &stats[n]))
+			n++;
 	int rc = -1;
-	/* a resample with a zero baseline has no ratio; too many of them and there is no interval */
+	/* a resample with a zero denominator has no value; too many of them and there is no interval */
 	if (n >= resamples * 0.95) {
-		*lo = quantile_select(ratios, n, 0.025);
-		*hi = quantile_select(ratios, n, 0.975);
+		*lo = quantile_select(stats, n, 0.025);
+		*hi = quantile_select(stats, n, 0.975);
 		rc = 0;
 	}
 	free(scratch);
-	free(ratios);
+	free(stats);
 	return rc;
+}
+
+int bootstrap_ratio_ci(const double *b, size_t nb, const double *c, size_t nc, unsigned resamples,
+		       uint64_t seed, double *lo, double *hi)
+{
+	const struct boot_side sides[2] = { { b, nb, -1 }, { c, nc, +1 } };
+	return bootstrap_median_quotient_ci(sides, 2, resamples, seed, lo, hi);
 }
 
 struct ranked {

@@ -21,7 +21,7 @@ int parse_format(const char *s, enum out_format *f)
 	return -1;
 }
 
-static void fmt_num(char *out, size_t len, double v, int digits)
+void fmt_num(char *out, size_t len, double v, int digits)
 {
 	if (isfinite(v))
 		snprintf(out, len, "%.*g", digits, v);
@@ -30,7 +30,7 @@ static void fmt_num(char *out, size_t len, double v, int digits)
 }
 
 /* For people: no exponents; six significant digits, whole numbers from 100000 up. */
-static void fmt_human(char *out, size_t len, double v)
+void fmt_human(char *out, size_t len, double v)
 {
 	if (!isfinite(v))
 		out[0] = '\0';
@@ -42,7 +42,7 @@ static void fmt_human(char *out, size_t len, double v)
 
 /* ---- CSV ---- */
 
-static void csv_field(FILE *out, const char *s)
+void csv_field(FILE *out, const char *s)
 {
 	if (!strpbrk(s, ",\"\n")) {
 		fputs(s, out);
@@ -91,7 +91,7 @@ static void write_csv(FILE *out, const struct store *st, size_t baseline, const 
 
 /* ---- JSON ---- */
 
-static struct json_object *num_or_null(double v)
+struct json_object *num_or_null(double v)
 {
 	return isfinite(v) ? json_object_new_double(v) : NULL;
 }
@@ -169,7 +169,7 @@ static void row_cells(const struct row *r, struct cells *cl, bool *any_unverifie
 	snprintf(cl->c[9], sizeof(cl->c[9]), "%zu/%zu", r->n_baseline, r->n_compare);
 }
 
-static void latex_escaped(FILE *out, const char *s)
+void latex_escaped(FILE *out, const char *s)
 {
 	for (; *s; s++) {
 		if (strchr("&%$#_{}", *s))
@@ -178,7 +178,7 @@ static void latex_escaped(FILE *out, const char *s)
 	}
 }
 
-static void md_escaped(FILE *out, const char *s)
+void md_escaped(FILE *out, const char *s)
 {
 	for (; *s; s++) {
 		if (*s == '*' || *s == '|' || *s == '_')
