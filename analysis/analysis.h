@@ -339,6 +339,27 @@ int plot_write(const char *outdir, const char *gnuplot, const struct store *st, 
 	       const size_t *compares, size_t ncompares, const struct rowset *rs);
 
 /* The pieces other figure writers (heatmap.c) share with plot.c. */
+/* The four metrics of every figure's panels (bandwidth, IOPS, mean and p99 latency) and their titles. */
+extern const enum metric panel_metrics[4];
+extern const char *const panel_titles[4];
+struct workload {
+	struct signature sig;
+	enum direction dir;
+};
+
+/* The x and y of a figure: sorted workloads and backends. */
+struct axes {
+	struct workload *w;
+	size_t nw;
+	const char **backends;
+	size_t nb;
+};
+
+/* The workloads and backends with at least one row of condition cond (compare_cond). */
+int collect_axes(const struct rowset *rs, size_t cond, struct axes *ax);
+void free_axes(struct axes *ax);
+/* The signature label, with the direction added for mixed workloads. */
+void workload_label(const struct workload *w, char *out, size_t len);
 struct render_list {
 	FILE *render;		/* render*.gp: sets terminals and loads each figure's script */
 	unsigned figures;
@@ -354,5 +375,89 @@ FILE *open_out(const char *dir, const char *name, char *path, size_t len);
 bool find_gnuplot(const char *override, char *out, size_t len);
 /* Runs gnuplot script in outdir, its output into log_name there; gnuplot's exit status. */
 int run_gnuplot(const char *gnuplot, const char *outdir, const char *script, const char *log_name);
+
+/* ---- conditions.c ---- */
+
+/* DIR's condition folders (sorted; each holds a backend folder).  A cvmio exit code. */
+int list_conditions(const char *dir, char ***names, size_t *n);
+void free_conditions(char **names, size_t n);
+
+/* ---- backends.c ---- */
+
+/* 0 when some condition of conds has results of backend reference, else the usage error (named). */
+int reference_exists(const struct store *st, const size_t *conds, size_t nconds, const char *reference);
+/*
+ * Rows value(backend) / value(reference) per condition of conds, in struct
+ * row: compare_cond is the condition, baseline/n_baseline the reference's
+ * median and count, compare/n_compare the backend's.  -1: out of memory.
+ */
+int backends_build(const struct store *st, const size_t *conds, size_t nconds, const char *reference,
+		   struct rowset *rs, struct diag *d);
+
+/* ---- penalty.c ---- */
+
+struct penalty_row {
+	const char *backend;
+	struct signature sig;
+	enum direction dir;
+	enum metric metric;
+	double value;			/* median under the compared condition (the CVM) */
+	double penalty;			/* compare / baseline of this backend */
+	double reference_penalty;	/* the same for the reference backend */
+	double ratio, ci_low, ci_high;	/* penalty / reference_penalty; NAN bounds below 3 reps */
+	size_t n;			/* the fewest repetitions of the four samples */
+	bool verified;
+};
+
+struct penalty_set {
+	size_t baseline, compare;	/* conditions */
+	const char *reference;		/* backend */
+	struct penalty_row *r;
+	size_t n, cap;
+};
+
+/* The row of (cond, backend, workload, metric) in rs, or NULL. */
+const struct row *rowset_find(const struct rowset *rs, size_t cond, const char *backend,
+			      const struct signature *sig, enum direction dir, enum metric m);
+/*
+ * Penalty rows of every backend but the reference from rs, the compare rows
+ * of ps->compare against ps->baseline; ps's conditions and reference set by
+ * the caller.  Workloads the reference lacks are warned about.  -1: memory.
+ */
+int penalty_build(const struct store *st, const struct rowset *rs, struct penalty_set *ps, struct diag *d);
+void penalty_set_free(struct penalty_set *ps);
+
+/* ---- heatmap.c ---- */
+
+/* What the heatmaps are drawn from; either rowset may be empty. */
+struct heatmap_input {
+	const struct store *st;
+	const struct rowset *ratios;	/* compare / baseline rows (compare_build) */
+	size_t baseline;
+	const size_t *compares;
+	size_t ncompares;
+	const struct rowset *backends;	/* backend / reference rows (backends_build) */
+	const size_t *conds;
+	size_t nconds;
+	const char *reference;
+};
+
+/*
+ * Backend x workload heatmaps (a panel per metric: bandwidth, IOPS, mean and
+ * p99 latency), one per compared condition (heatmap-ratios-COND) and one per
+ * condition against the reference backend (heatmap-backends-COND), as
+ * gnuplot scripts and data rendered to PNG, SVG and PDF in outdir (created
+ * when missing).  For --plot and the study report.  A cvmio exit code.
+ */
+int heatmaps_write(const char *outdir, const char *gnuplot, const struct heatmap_input *in);
+
+/* ---- table_backends.c ---- */
+
+/* The --table backends rows (from backends_build) in format f. */
+int backends_table_write(FILE *out, enum out_format f, const struct store *st, const char *reference,
+			 const struct rowset *rs);
+/* The --table penalty rows, and in text and md a ranking per workload from the compare rows rs. */
+int penalty_table_write(FILE *out, enum out_format f, const struct store *st, const struct penalty_set *ps,
+			const struct rowset *rs);
 
 #endif

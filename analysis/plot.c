@@ -22,8 +22,8 @@
 
 #define MAX_CDF_PANELS 12
 
-static const enum metric panel_metrics[4] = { M_BW_KIB, M_IOPS, M_LAT_MEAN_US, M_CLAT_P99_US };
-static const char *const panel_titles[4] = { "Bandwidth", "IOPS", "Mean latency", "p99 completion latency" };
+const enum metric panel_metrics[4] = { M_BW_KIB, M_IOPS, M_LAT_MEAN_US, M_CLAT_P99_US };
+const char *const panel_titles[4] = { "Bandwidth", "IOPS", "Mean latency", "p99 completion latency" };
 static const char *const abs_units[4] = { "MiB/s", "kIOPS", "us", "us" };
 static const double abs_scale[4] = { 1.0 / 1024.0, 1.0 / 1000.0, 1.0, 1.0 };
 
@@ -57,26 +57,14 @@ void gp_text(FILE *f, const char *s)
 	}
 }
 
-struct workload {
-	struct signature sig;
-	enum direction dir;
-};
-
 static int cmp_workload(const struct workload *a, const struct workload *b)
 {
 	int c = signature_cmp(&a->sig, &b->sig);
 	return c ? c : (int)a->dir - (int)b->dir;
 }
 
-struct axes {
-	struct workload *w;
-	size_t nw;
-	const char **backends;
-	size_t nb;
-};
-
 /* The workloads and backends with at least one row for compare condition cond. */
-static int collect_axes(const struct rowset *rs, size_t cond, struct axes *ax)
+int collect_axes(const struct rowset *rs, size_t cond, struct axes *ax)
 {
 	memset(ax, 0, sizeof(*ax));
 	ax->w = calloc(rs->n + 1, sizeof(*ax->w));
@@ -115,7 +103,7 @@ static int collect_axes(const struct rowset *rs, size_t cond, struct axes *ax)
 	return 0;
 }
 
-static void free_axes(struct axes *ax)
+void free_axes(struct axes *ax)
 {
 	free(ax->w);
 	free(ax->backends);
@@ -133,7 +121,7 @@ static const struct row *find_row(const struct rowset *rs, size_t cond, const ch
 	return NULL;
 }
 
-static void workload_label(const struct workload *w, char *out, size_t len)
+void workload_label(const struct workload *w, char *out, size_t len)
 {
 	char label[160];
 	signature_label(&w->sig, w->dir, label, sizeof(label));
