@@ -19,12 +19,26 @@
 #include "cvmio.h"
 
 /*
- * Colour ranges offered: the smallest holding every ratio of a panel (and
- * its inverse), at most 1/4..4: one outlier must not wash out the common
- * range of 0.5..2; a ratio beyond gets the end colour, its cell the number.
+ * Colour ranges offered: the smallest holding every ratio of the figure
+ * (and its inverse), at most 1/4..4: one outlier must not wash out the
+ * common range of 0.5..2; a ratio beyond gets the end colour, its cell the
+ * number.  One range for all four panels: the same colour is the same
+ * ratio everywhere in a figure.  The ticks of each range, as printed.
  */
 static const double color_spans[] = { 1.25, 1.5, 2, 4 };
 #define NSPANS (sizeof(color_spans) / sizeof(color_spans[0]))
+static const char *const span_ticks[NSPANS][5] = {
+	{ "0.8", "0.9", "1", "1.1", "1.25" },
+	{ "0.67", "0.8", "1", "1.25", "1.5" },
+	{ "0.5", "0.7", "1", "1.4", "2" },
+	{ "1/4", "1/2", "1", "2", "4" },
+};
+static const double span_tick_values[NSPANS][5] = {
+	{ 0.8, 0.9, 1, 1.1, 1.25 },
+	{ 1 / 1.5, 0.8, 1, 1.25, 1.5 },
+	{ 0.5, 0.7, 1, 1.4, 2 },
+	{ 0.25, 0.5, 1, 2, 4 },
+};
 
 struct heatmap {
 	const char *stem;		/* file names without extension */
@@ -35,20 +49,24 @@ struct heatmap {
 	const char *skip_backend;	/* the reference: its row would be all 1.0 */
 };
 
-/* The colour range of one panel; *clamped when some ratio lies beyond it. */
-static double panel_span(const struct heatmap *h, enum metric m, bool *clamped)
+/* The colour range of the figure (an index into color_spans); *clamped when some ratio lies beyond it. */
+static size_t figure_span(const struct heatmap *h, bool *clamped)
 {
 	double worst = 1;
 	for (size_t i = 0; i < h->rs->n; i++) {
 		const struct row *r = &h->rs->r[i];
-		if (r->compare_cond == h->cond && r->metric == m && isfinite(r->ratio) && r->ratio > 0)
+		bool shown = false;
+		for (int p = 0; p < 4; p++)
+			shown |= r->metric == panel_metrics[p];
+		if (shown && r->compare_cond == h->cond && isfinite(r->ratio) && r->ratio > 0 &&
+		    (!h->skip_backend || strcmp(r->backend, h->skip_backend)))
 			worst = fmax(worst, fmax(r->ratio, 1 / r->ratio));
 	}
 	*clamped = worst > color_spans[NSPANS - 1];
 	for (size_t k = 0; k < NSPANS; k++)
 		if (worst <= color_spans[k])
-			return color_spans[k];
-	return color_spans[NSPANS - 1];
+			return k;
+	return NSPANS - 1;
 }
 
 /* Two decimals where ratios usually are; tiny and huge ones keep two significant digits. */
@@ -67,7 +85,7 @@ static void cell_text(char *out, size_t len, double ratio)
  * present ci_low ci_high.  A missing cell has present 0 (and ratio 1, never
  * drawn as a colour): no empty blocks, which gnuplot would not count.
  */
-static void write_data(FILE *f, const struct heatmap *h, const struct axes *ax, const double *span,
+static void write_data(FILE *f, const struct heatmap *h, const struct axes *ax, double span,
 		       size_t *nmissing)
 {
 	for (int p = 0; p < 4; p++) {
@@ -84,7 +102,7 @@ static void write_data(FILE *f, const struct heatmap *h, const struct axes *ax, 
 					continue;
 				}
 				/* dark ends of the palette get white text */
-				bool dark = fabs(log(r->ratio)) > 0.6 * log(span[p]);
+				bool dark = fabs(log(r->ratio)) > 0.6 * log(span);
 				bool noise = isfinite(r->ci_low) && r->ci_low <= 1 && 1 <= r->ci_high;
 				char text[32];
 				cell_text(text, sizeof(text), r->ratio);
@@ -97,22 +115,6 @@ static void write_data(FILE *f, const struct heatmap *h, const struct axes *ax, 
 			}
 		fputs("\n\n", f);
 	}
-}
-
-/* A colour-bar tick: fractions below 1 as 1/x when the range is wide; the ends marked when clamped. */
-static void cb_tick(FILE *f, double v, double span, bool clamped, bool last)
-{
-	bool end = v == span || v == 1 / span;
-	const char *mark = clamped && end ? (v < 1 ? "≤ " : "≥ ") : "";
-	if (v < 1 && span >= 4)
-		fprintf(f, "'%s1/%g' %.6g", mark, 1 / v, v);
-	else if (*mark)
-		fprintf(f, "'%s%g' %.6g", mark, v, v);
-	else if (v == 1 || span >= 4)
-		fprintf(f, "'%g' %.6g", v, v);
-	else
-		fprintf(f, "'%.2f' %.6g", v, v);
-	fputs(last ? ")\n" : ", ", f);
 }
 
 static void write_axes(FILE *f, const struct axes *ax)
@@ -135,16 +137,18 @@ static void write_axes(FILE *f, const struct axes *ax)
 	fputs(") scale 0\n", f);
 }
 
-static void write_panel(FILE *f, const char *dat, int p, double span, bool clamped, size_t nmissing)
+static void write_panel(FILE *f, const char *dat, int p, size_t span, bool clamped, size_t nmissing)
 {
 	enum metric m = panel_metrics[p];
 	fprintf(f, "set title '%s (%s is better)'\n", panel_titles[p], metric_lower_is_better(m) ? "lower" : "higher");
-	fprintf(f, "set cbrange [%.6g:%.6g]\nset cbtics (", 1 / span, span);
-	const double ticks[5] = { 1 / span, 1 / sqrt(span), 1, sqrt(span), span };
-	for (int k = 0; k < 5; k++)
-		cb_tick(f, ticks[k], span, clamped, k == 4);
-	/* the figure's title names the ratio; a long colour-bar label would be cut at the edge */
-	fputs("set cblabel 'ratio' offset -1,0\n", f);
+	fprintf(f, "set cbrange [%.6g:%.6g]\nset cbtics (", 1 / color_spans[span], color_spans[span]);
+	for (int k = 0; k < 5; k++) {
+		/* clamped: the ends hold every ratio beyond them */
+		const char *mark = clamped && k == 0 ? "≤ " : clamped && k == 4 ? "≥ " : "";
+		fprintf(f, "%s'%s%s' %.6g", k ? ", " : "", mark, span_ticks[span][k], span_tick_values[span][k]);
+	}
+	fputs(")\n", f);
+	/* no colour-bar label: the figure's title names the ratio, and a label would be cut at the edge */
 	fprintf(f, "plot '%s' index %d using 1:2:(0.5):(0.5):($6 > 0 ? $3 : 1/0) with boxxyerror fc palette fs solid 1.0 border lc rgb 'white' notitle, \\\n"
 		   "     '' index %d using 1:2:($6 > 0 ? stringcolumn(4) : ''):5 with labels tc rgb variable font ',11' notitle",
 		dat, p, p);
@@ -156,7 +160,7 @@ static void write_panel(FILE *f, const char *dat, int p, double span, bool clamp
 }
 
 static void write_script(FILE *f, const char *dat, const struct heatmap *h, const struct axes *ax,
-			 const double *span, const bool *clamped, const size_t *nmissing)
+			 size_t span, bool clamped, const size_t *nmissing)
 {
 	fputs("# backend x workload heatmap of ratios; colour: log scale symmetric around 1\n", f);
 	fputs("set palette defined (0 '#b35806', 0.25 '#f1a340', 0.5 '#f7f7f7', 0.75 '#998ec3', 1 '#542788')\n"
@@ -167,7 +171,7 @@ static void write_script(FILE *f, const char *dat, const struct heatmap *h, cons
 	gp_text(f, h->title);
 	fputs("'.\"\\n\".'{/*0.8 medians over repetitions; italic: the 95% interval includes 1 (within noise)}' font ',13'\n", f);
 	for (int p = 0; p < 4; p++)
-		write_panel(f, dat, p, span[p], clamped[p], nmissing[p]);
+		write_panel(f, dat, p, span, clamped, nmissing[p]);
 	fputs("unset multiplot\n", f);
 }
 
@@ -195,11 +199,8 @@ static int write_heatmap(const char *outdir, const struct heatmap *h, struct ren
 		free_axes(&ax);
 		return 0;
 	}
-	double span[4];
-	bool clamped[4];
-	size_t nmissing[4];
-	for (int p = 0; p < 4; p++)
-		span[p] = panel_span(h, panel_metrics[p], &clamped[p]);
+	bool clamped;
+	size_t nmissing[4], span = figure_span(h, &clamped);
 	char dname[300], gname[300], path[4400];
 	snprintf(dname, sizeof(dname), "%s.dat", h->stem);
 	snprintf(gname, sizeof(gname), "%s.gp", h->stem);
@@ -207,7 +208,7 @@ static int write_heatmap(const char *outdir, const struct heatmap *h, struct ren
 	FILE *gp = dat ? open_out(outdir, gname, path, sizeof(path)) : NULL;
 	int rc = dat && gp ? 0 : -1;
 	if (!rc) {
-		write_data(dat, h, &ax, span, nmissing);
+		write_data(dat, h, &ax, color_spans[span], nmissing);
 		write_script(gp, dname, h, &ax, span, clamped, nmissing);
 		rc = ferror(dat) || ferror(gp) ? -1 : 0;
 	}
