@@ -57,6 +57,7 @@ static void merge_direction(struct dir_measure *dst, struct dir_measure *src)
 	dst->iops += src->iops;
 	dst->all_bins = dst->all_bins && src->all_bins;
 	dst->entries += src->entries;
+	dst->era |= src->era;
 	if (dst->all_bins) {
 		if (hist_merge(&dst->bins, &src->bins))
 			dst->all_bins = false;
@@ -149,13 +150,23 @@ void aggregate_finish(struct file_result *fr, const char *path, struct diag *d)
 			/* clones run side by side in one group; different groups usually ran one after another */
 			diag_warn(d, "%s: entries of rw=%s bs=%llu iodepth=%u in different reporting groups (stonewall phases?) were summed as one measurement",
 				  path, fr->jobs[i].sig.rw, (unsigned long long)fr->jobs[i].sig.bs[0], fr->jobs[i].sig.iodepth);
-	for (size_t i = 0; i < fr->njobs; i++)
+	for (size_t i = 0; i < fr->njobs; i++) {
+		/* one line per job, naming every direction it concerns */
+		char dirs[32] = "";
+		unsigned entries = 0;
 		for (int dir = 0; dir < DIR_COUNT; dir++) {
 			const struct dir_measure *dm = &fr->jobs[i].dir[dir];
-			if (dm->present && dm->entries > 1 && !dm->all_bins)
-				diag_warn(d, "%s: %u clones of rw=%s without json+ bins: %s percentiles omitted",
-					  path, dm->entries, fr->jobs[i].sig.rw, direction_name(dir));
+			if (dm->present && dm->entries > 1 && !dm->all_bins) {
+				size_t used = strlen(dirs);
+				snprintf(dirs + used, sizeof(dirs) - used, "%s%s", used ? " and " : "",
+					 direction_name(dir));
+				entries = dm->entries;
+			}
 		}
+		if (entries)
+			diag_warn(d, "%s: %u clones of rw=%s without json+ bins: %s percentiles omitted",
+				  path, entries, fr->jobs[i].sig.rw, dirs);
+	}
 }
 
 /* Engine metrics are per I/O of both directions: reported on the job's first direction. */

@@ -83,6 +83,31 @@ bool hist_percentile(const struct hist *h, double pct, uint64_t *value_ns);
 /* Bins from a json+ "bins" object ({"value": count, ...}); scale to ns. */
 int hist_from_json(struct hist *h, struct json_object *bins, double scale_to_ns);
 
+/* ---- validate.c ---- */
+
+struct field_rule {
+	double min, max;
+	bool whole;	/* a count: no fraction */
+};
+
+/*
+ * The number at o[key] when the key is present (*present): 0, or -1 with
+ * err naming the field when it is not a finite JSON number of the rule's
+ * kind and range.  Absent keys are not an error (*present = false).
+ */
+int field_num(struct json_object *o, const char *key, const struct field_rule *rule, double *out,
+	      bool *present, char *err, size_t errlen);
+
+/* One direction's numbers as fio printed them, for the consistency check. */
+struct dir_numbers {
+	double io_bytes, bw_bytes, bw_kib, iops, total_ios, runtime_ms;
+	bool has_io_bytes, has_bw_bytes, has_bw, has_iops, has_total_ios, has_runtime;
+};
+/* bw_bytes, bw and iops against io_bytes, total_ios and runtime, within fio's rounding. */
+int check_direction_consistency(const struct dir_numbers *n, char *err, size_t errlen);
+/* A percentile object: numeric keys increasing, finite values non-decreasing. */
+int check_percentiles(struct json_object *pct, char *err, size_t errlen);
+
 /* ---- ingest.c / aggregate.c ---- */
 
 enum metric {
@@ -113,7 +138,10 @@ struct dir_measure {
 	struct hist bins;	/* json+ clat bins (empty for plain json) */
 	unsigned entries;	/* job entries merged into this direction */
 	bool all_bins;		/* every one of them had json+ bins */
+	unsigned era;		/* ERA_NS (fio >= 3: lat_ns) and/or ERA_USEC (fio 2: lat) */
 };
+#define ERA_NS 1u
+#define ERA_USEC 2u
 
 /* One job entry or one merged group of clones. */
 struct job_measure {
@@ -132,13 +160,16 @@ struct engine_record {
 	uint64_t ios, submit_calls, submit_ns, reap_calls, reap_ns, syscalls;
 };
 
-/* Warnings: one line each, naming the file. */
+/* Warnings: one line each, naming the file; the same line is printed (and counted) once. */
 struct diag {
 	FILE *out;
 	unsigned warnings;
 	bool quiet;
+	char **seen;		/* the lines printed so far */
+	size_t nseen, seencap;
 };
 void diag_warn(struct diag *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void diag_free(struct diag *d);
 
 /* A parsed file: merged jobs (one per signature) ready for the store. */
 struct file_result {
@@ -174,8 +205,15 @@ bool job_metric(const struct job_measure *jm, enum direction d, enum metric m, d
 
 /* ---- store.c ---- */
 
+/*
+ * One value per repetition.  rep[i] names where v[i] came from: an index
+ * into the store's interned repetition identities (the result's path
+ * relative to <condition>/<backend>/, e.g. "cvmio-uring/latency.fio/rep-3.json"),
+ * so that rep-N of two conditions can be paired by comparing integers.
+ */
 struct values {
 	double *v;
+	size_t *rep;
 	size_t n, cap;
 };
 
@@ -187,12 +225,15 @@ struct series {
 	struct values metric[M_COUNT];
 	struct hist cdf;	/* all repetitions' clat bins merged, for CDF plots */
 	unsigned files;
+	unsigned eras;		/* ERA_* of its files, ORed: both is a mixed series */
 	bool all_verified;
 };
 
 struct store {
 	char **conds;
 	size_t nconds;
+	char **reps;		/* interned repetition identities, shared by all conditions */
+	size_t nreps, repcap;
 	struct series *s;
 	size_t n, cap;
 };
@@ -202,8 +243,11 @@ void store_free(struct store *st);
 size_t store_cond(struct store *st, const char *cond);
 struct series *store_get(struct store *st, size_t cond, const char *backend,
 			 const struct signature *sig, enum direction d);
-int store_add_file(struct store *st, size_t cond, const char *backend, const struct file_result *fr,
-		   bool verified);
+/* rep_id: the file's path relative to its backend folder (its repetition identity). */
+int store_add_file(struct store *st, size_t cond, const char *backend, const char *rep_id,
+		   const struct file_result *fr, bool verified);
+/* The index of an interned repetition identity (adding it); (size_t)-1 when out of memory. */
+size_t store_rep(struct store *st, const char *rep_id);
 struct series *store_find(const struct store *st, size_t cond, const char *backend,
 			  const struct signature *sig, enum direction d);
 
@@ -278,8 +322,22 @@ struct boot_side {
  */
 int bootstrap_median_quotient_ci(const struct boot_side *sides, size_t nsides, unsigned resamples,
 				 uint64_t seed, double *lo, double *hi);
-/* Two-sided Mann-Whitney U p-value: exact without ties and n1+n2 <= 40, else normal approx. */
+/* 95 % percentile bootstrap interval of the median of sorted v (the paired case: v holds per-pair ratios). */
+int bootstrap_median_ci(const double *v, size_t n, unsigned resamples, uint64_t seed, double *lo,
+			double *hi);
+
+/*
+ * Two-sided p-values, 2 * min(P(S <= s), P(S >= s)) under the exact
+ * permutation distribution of the statistic given the data's ties
+ * (midranks), so never below the exact floor; a normal approximation with
+ * tie and continuity corrections only beyond the sizes below.
+ */
+#define MANN_WHITNEY_EXACT_MAX 50	/* na + nb */
+#define WILCOXON_EXACT_MAX 200		/* non-zero differences */
+/* Mann-Whitney U (Wilcoxon rank sum) of independent samples a and b. */
 double mann_whitney_p(const double *a, size_t na, const double *b, size_t nb);
+/* Wilcoxon signed-rank of paired differences d (zeros dropped; all zero: 1). */
+double wilcoxon_signed_rank_p(const double *d, size_t n);
 
 /* ---- compare.c ---- */
 
@@ -292,6 +350,8 @@ struct row {
 	double baseline, compare, ratio;
 	double ci_low, ci_high, p_value;	/* NAN when fewer than 3 repetitions a side */
 	size_t n_baseline, n_compare;
+	size_t pairs;		/* paired analysis: the number of pairs; 0 when unpaired */
+	bool degenerate;	/* the interval is just the range the data allow: n too small */
 	bool verified;
 };
 
@@ -303,16 +363,32 @@ struct rowset {
 #define BOOTSTRAP_RESAMPLES 2000
 #define BOOTSTRAP_SEED 0x63766d696fULL	/* "cvmio" */
 
-/* Rows for baseline vs each compare condition; one-sided series are warned about. */
+/*
+ * Rows for baseline vs each compare condition; one-sided series are warned
+ * about.  A metric whose repetitions all have a partner at the same
+ * repetition identity on the other side is analyzed paired, unless
+ * unpaired is set (cvmio analyze --unpaired).
+ */
 int compare_build(const struct store *st, size_t baseline, const size_t *compares, size_t ncompares,
-		  struct rowset *rs, struct diag *d);
+		  bool unpaired, struct rowset *rs, struct diag *d);
+/*
+ * One row's statistics from the two sides' values.  Paired when pair_b
+ * (the baseline value of each compare value's partner, in cv's order) is
+ * given: the median of the per-pair ratios, a bootstrap over pairs and the
+ * Wilcoxon signed-rank test of the log ratios.  Else independent samples:
+ * the ratio of medians, a bootstrap of each side, Mann-Whitney U.
+ */
+int row_stats(const double *bv, size_t nb, const double *cv, size_t nc, const double *pair_b,
+	      struct row *r);
 void rowset_free(struct rowset *rs);
 /*
- * The statistics of one row from the two sides' values (unsorted; copied):
- * medians, ratio, and with >= 3 a side the interval and p-value.  The
- * caller fills the row's identity (condition, backend, signature, metric).
+ * The baseline partner of every compare value (same repetition identity),
+ * in cv's order, into pair_b; false unless both sides hold the same
+ * repetitions, each once.  *some_partner: at least one had one.
  */
-int make_row(const struct values *bv, const struct values *cv, struct row *r);
+bool pair_up(const struct values *bv, const struct values *cv, double *pair_b, bool *some_partner);
+/* A sorted copy of v (NULL when out of memory). */
+double *sorted_copy(const double *v, size_t n);
 int rowset_push(struct rowset *rs, const struct row *r);
 /* qsort order of series pointers: backend, signature, direction. */
 int cmp_series(const void *a, const void *b);
@@ -325,6 +401,7 @@ int parse_format(const char *s, enum out_format *f);
 int table_write(FILE *out, enum out_format f, const struct store *st, size_t baseline,
 		const struct rowset *rs);
 /* Cells shared by the other tables (table_backends.c): "" for a value that does not exist. */
+#define ROUND_TRIP_DIGITS 17	/* DBL_DECIMAL_DIG: printed and read back, the same double */
 void fmt_num(char *out, size_t len, double v, int digits);
 void fmt_human(char *out, size_t len, double v);
 void csv_field(FILE *out, const char *s);
@@ -405,7 +482,8 @@ struct penalty_row {
 	double penalty;			/* compare / baseline of this backend */
 	double reference_penalty;	/* the same for the reference backend */
 	double ratio, ci_low, ci_high;	/* penalty / reference_penalty; NAN bounds below 3 reps */
-	size_t n;			/* the fewest repetitions of the four samples */
+	size_t n;			/* the fewest repetitions (or pairs) of the samples */
+	bool paired;			/* both penalties from pairs (rep-N under both conditions) */
 	bool verified;
 };
 

@@ -4,7 +4,7 @@
  * reference backend, workload by workload: value(backend) / value(reference)
  * from the medians over the repetitions.  The two sides ran in different
  * boots, so the interval and the rank test are the unpaired ones of
- * make_row.  A backend, workload or metric the other side lacks is a
+ * row_stats.  A backend, workload or metric the other side lacks is a
  * warning naming it; a reference backend with no results anywhere is an
  * error (a typo would otherwise print an empty table).
  */
@@ -68,7 +68,8 @@ static int metric_rows(const struct store *st, const struct series *ref, const s
 		}
 		struct row r = { .compare_cond = s->cond, .backend = s->backend, .sig = s->sig, .dir = s->dir,
 				 .metric = m, .verified = ref->all_verified && s->all_verified };
-		if (make_row(rv, sv, &r) || rowset_push(rs, &r))
+		/* different boots: never paired, whatever the repetitions are called */
+		if (row_stats(rv->v, rv->n, sv->v, sv->n, NULL, &r) || rowset_push(rs, &r))
 			return -1;
 	}
 	return 0;

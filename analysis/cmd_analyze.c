@@ -20,12 +20,15 @@ static void usage(FILE *out)
 	      "       cvmio analyze DIR --table backends --reference-backend B [--baseline COND ...]\n"
 	      "       cvmio analyze DIR --table penalty --reference-backend B --baseline COND --compare COND\n"
 	      "                     [--format text|md|csv|latex|json] [--plot OUTDIR]\n"
-	      "                     [--allow-unverified] [--strict] [--quiet]\n"
+	      "                     [--unpaired] [--allow-unverified] [--strict] [--quiet]\n"
 	      "\n"
 	      "Reads fio JSON/json+ results below DIR/<condition>/<backend>/ and prints, per\n"
 	      "backend, workload signature, direction and metric, the median of each side over\n"
 	      "the repetitions, their ratio (compare/baseline), a 95% bootstrap interval and a\n"
-	      "Mann-Whitney p-value (with >= 3 repetitions a side).\n"
+	      "p-value (with >= 3 repetitions a side).  Repetitions with the same path below\n"
+	      "<condition>/<backend>/ on both sides are pairs (cvmio run interleaves them):\n"
+	      "the median of per-pair ratios and Wilcoxon's signed-rank test; otherwise the\n"
+	      "ratio of medians and Mann-Whitney U.\n"
 	      "\n"
 	      "  --baseline COND      the reference condition (e.g. plain)\n"
 	      "  --compare COND       a condition to compare with it (repeatable)\n"
@@ -35,6 +38,7 @@ static void usage(FILE *out)
 	      "  --reference-backend B  the backend the others are measured against\n"
 	      "  --format FMT         text (default), md, csv, latex or json\n"
 	      "  --plot OUTDIR        also write gnuplot scripts, data and PNG/SVG/PDF plots\n"
+	      "  --unpaired           treat the sides as independent samples even when paired\n"
 	      "  --allow-unverified   analyze results whose manifest says \"verified\": false\n"
 	      "  --strict             exit 3 when there was any warning\n"
 	      "  --quiet              no warnings on stderr (they still count for --strict)\n"
@@ -50,7 +54,7 @@ struct analyze_opts {
 	const char *compares[MAX_COMPARES];
 	size_t ncompares;
 	enum out_format format;
-	bool allow_unverified, strict, quiet;
+	bool allow_unverified, strict, quiet, unpaired;
 };
 
 static int parse_table(const char *s, enum table_kind *t)
@@ -92,6 +96,7 @@ static int parse_options(int argc, char **argv, struct analyze_opts *o)
 		{ "reference-backend", required_argument, NULL, 'r' },
 		{ "plot", required_argument, NULL, 'p' },
 		{ "allow-unverified", no_argument, NULL, 'U' },
+		{ "unpaired", no_argument, NULL, 'P' },
 		{ "strict", no_argument, NULL, 'S' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
@@ -120,6 +125,7 @@ static int parse_options(int argc, char **argv, struct analyze_opts *o)
 			break;
 		case 'r': o->reference = optarg; break;
 		case 'U': o->allow_unverified = true; break;
+		case 'P': o->unpaired = true; break;
 		case 'S': o->strict = true; break;
 		case 'q': o->quiet = true; break;
 		case 'h': usage(stdout); return -1;
@@ -147,6 +153,36 @@ static int parse_options(int argc, char **argv, struct analyze_opts *o)
 			return cvmio_error(CVMIO_EXIT_USAGE, "analyze", "condition '%s': expected a folder name", cond);
 	}
 	return 0;
+}
+
+/*
+ * An interval that is just the extreme ratios the data allow says only how
+ * few repetitions there were: say so once, with what would help.
+ */
+static void warn_degenerate(const struct rowset *rs, struct diag *d)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < rs->n; i++)
+		n += rs->r[i].degenerate;
+	if (n)
+		diag_warn(d, "%zu of %zu intervals are only the range of the repetitions' ratios (too few repetitions: "
+			  "an interval needs >= 6 pairs, or >= 4 repetitions a side unpaired, to be more than that; "
+			  "p < 0.05 needs >= 6 pairs or >= 4 a side)",
+			  n, rs->n);
+}
+
+/* fio 2 (usec, lat) and fio 3 (ns, lat_ns) differ in more than units: one series should not mix them. */
+static void warn_mixed_eras(const struct store *st, struct diag *d)
+{
+	for (size_t i = 0; i < st->n; i++) {
+		const struct series *s = &st->s[i];
+		if (s->eras == (ERA_NS | ERA_USEC)) {
+			char label[160];
+			signature_label(&s->sig, s->dir, label, sizeof(label));
+			diag_warn(d, "%s/%s: [%s] mixes usec-era (fio 2, 'lat') and ns-era (fio 3, 'lat_ns') results; "
+				  "one fio version per study is safer", st->conds[s->cond], s->backend, label);
+		}
+	}
 }
 
 /* Everything one run computes; which parts are built depends on --table and --plot. */
@@ -195,6 +231,8 @@ static int read_conditions(const struct analyze_opts *o, struct analysis *a, str
 			rc = r;
 		a->conds[i] = store_cond(&a->st, a->names[i]);
 	}
+	if (!rc)
+		warn_mixed_eras(&a->st, d);
 	if (wc.failed_runs && !o->quiet)
 		fprintf(stderr, "cvmio analyze: note: %u failed run(s) (*.failed) below %s are not in the results\n",
 			wc.failed_runs, o->dir);
@@ -226,10 +264,16 @@ static int build_rows(const struct analyze_opts *o, struct analysis *a, struct d
 		if (rc)
 			return rc;
 	}
-	if (want_ratios && compare_build(&a->st, a->conds[0], a->conds + 1, a->nnames - 1, &a->ratios, d))
+	if (want_ratios && compare_build(&a->st, a->conds[0], a->conds + 1, a->nnames - 1, o->unpaired,
+					 &a->ratios, d))
 		return cvmio_error(CVMIO_EXIT_ENV, "analyze", "out of memory");
 	if (want_backends && backends_build(&a->st, a->conds, a->nnames, o->reference, &a->backends, d))
 		return cvmio_error(CVMIO_EXIT_ENV, "analyze", "out of memory");
+	/* about the intervals of the table printed */
+	if (o->table == TABLE_RATIOS)
+		warn_degenerate(&a->ratios, d);
+	else if (o->table == TABLE_BACKENDS)
+		warn_degenerate(&a->backends, d);
 	if (o->table == TABLE_PENALTY) {
 		a->penalty.baseline = a->conds[0];
 		a->penalty.compare = a->conds[1];
@@ -296,6 +340,7 @@ static int analyze(const struct analyze_opts *o, struct analysis *a)
 		rc = write_figures(o, a);
 	if (!rc && o->strict && d.warnings)
 		rc = cvmio_error(CVMIO_EXIT_INPUT, "analyze", "%u warning(s) and --strict", d.warnings);
+	diag_free(&d);
 	return rc;
 }
 

@@ -68,6 +68,82 @@ static struct json_object *lat_obj(struct json_object *dir, const char *base, do
 
 static const char *const pct_keys[3] = { "50.000000", "99.000000", "99.900000" };
 
+static const struct field_rule count_rule = { 0, 1e18, true };
+static const struct field_rule rate_rule = { 0, 1e15, false };	/* B/s, KiB/s or IO/s: 1 PB/s is no disk */
+static const struct field_rule runtime_rule = { 0, 1e12, true };	/* ms: 30 years */
+static const struct field_rule latency_rule = { 0, 1e15, false };	/* ns or us: 11 days at least */
+
+/* field_num with the field's context ("lat_ns") in the message. */
+static int read_field(struct json_object *o, const char *where, const char *key,
+		      const struct field_rule *rule, double *out, bool *present, char *err, size_t errlen)
+{
+	char why[256];
+	if (!field_num(o, key, rule, out, present, why, sizeof(why)))
+		return 0;
+	if (where)
+		snprintf(err, errlen, "%s: %s", where, why);
+	else
+		snprintf(err, errlen, "%s", why);
+	return -1;
+}
+
+/* The sample-count and mean of a latency object, validated; mean NAN when there is none. */
+static int read_latency(struct json_object *lat, const char *where, double scale, struct dir_measure *dm,
+			char *err, size_t errlen)
+{
+	double n = 0, mean = 0, lo = 0, hi = 0;
+	bool has_n, has_mean, has_lo, has_hi;
+	dm->lat_mean_ns = NAN;
+	if (!lat)
+		return 0;
+	if (read_field(lat, where, "N", &count_rule, &n, &has_n, err, errlen) ||
+	    read_field(lat, where, "mean", &latency_rule, &mean, &has_mean, err, errlen) ||
+	    read_field(lat, where, "min", &latency_rule, &lo, &has_lo, err, errlen) ||
+	    read_field(lat, where, "max", &latency_rule, &hi, &has_hi, err, errlen))
+		return -1;
+	/* N == 0: latency not measured (disable_lat); its mean of 0 is no number */
+	if (!has_mean || (has_n && n == 0))
+		return 0;
+	if (has_lo && has_hi && (mean < lo * (1 - 1e-9) || mean > hi * (1 + 1e-9))) {
+		snprintf(err, errlen, "%s: field 'mean' is %.17g, outside its min %.17g and max %.17g", where,
+			 mean, lo, hi);
+		return -1;
+	}
+	dm->lat_mean_ns = mean * scale;
+	dm->lat_n = has_n ? (uint64_t)n : dm->ios;
+	return 0;
+}
+
+/* bw_bytes (B/s) preferred, else fio 2's bw (KiB/s); a present but bad one is an error, not skipped. */
+static int read_rates(struct json_object *dobj, struct dir_measure *dm, struct dir_numbers *nums,
+		      char *err, size_t errlen)
+{
+	if (read_field(dobj, NULL, "bw_bytes", &rate_rule, &nums->bw_bytes, &nums->has_bw_bytes, err, errlen) ||
+	    read_field(dobj, NULL, "bw", &rate_rule, &nums->bw_kib, &nums->has_bw, err, errlen) ||
+	    read_field(dobj, NULL, "iops", &rate_rule, &nums->iops, &nums->has_iops, err, errlen) ||
+	    read_field(dobj, NULL, "io_bytes", &count_rule, &nums->io_bytes, &nums->has_io_bytes, err, errlen) ||
+	    read_field(dobj, NULL, "runtime", &runtime_rule, &nums->runtime_ms, &nums->has_runtime, err, errlen))
+		return -1;
+	if (nums->has_bw_bytes)
+		dm->bw_kib = nums->bw_bytes / 1024.0;
+	else if (nums->has_bw)
+		dm->bw_kib = nums->bw_kib;
+	else {
+		snprintf(err, errlen, "a job moved I/O but reports no bandwidth (no field 'bw_bytes' or 'bw')");
+		return -1;
+	}
+	if (!nums->has_iops) {
+		snprintf(err, errlen, "a job moved I/O but reports no field 'iops'");
+		return -1;
+	}
+	dm->iops = nums->iops;
+	if (nums->has_runtime && nums->runtime_ms == 0) {
+		snprintf(err, errlen, "field 'runtime' is 0 although the job moved I/O: no rate can be derived");
+		return -1;
+	}
+	return check_direction_consistency(nums, err, errlen);
+}
+
 static int parse_direction(struct json_object *dobj, struct dir_measure *dm, char *err, size_t errlen)
 {
 	memset(dm, 0, sizeof(*dm));
@@ -80,57 +156,54 @@ static int parse_direction(struct json_object *dobj, struct dir_measure *dm, cha
 		snprintf(err, errlen, "a job's read/write entry is not an object");
 		return -1;
 	}
-	double ios = 0, bw = 0;
-	if (!get_num(dobj, "total_ios", &ios)) {
-		/* very old fio: no total_ios; the clat sample count is the I/O count */
-		double s;
-		struct json_object *cl = lat_obj(dobj, "clat", &s);
-		if (!get_num(cl, "N", &ios))
-			ios = 0;
-	}
-	if (ios < 0 || ios > 1e18) {
-		snprintf(err, errlen, "implausible total_ios %g", ios);
+	struct dir_numbers nums = { 0 };
+	double ios = 0;
+	if (read_field(dobj, NULL, "total_ios", &count_rule, &ios, &nums.has_total_ios, err, errlen))
 		return -1;
+	double lat_scale, clat_scale;
+	struct json_object *lat = lat_obj(dobj, "lat", &lat_scale);
+	struct json_object *clat = lat_obj(dobj, "clat", &clat_scale);
+	const char *lat_where = lat_scale == 1.0 ? "lat_ns" : "lat";
+	const char *clat_where = clat_scale == 1.0 ? "clat_ns" : "clat";
+	if (!nums.has_total_ios) {
+		/* very old fio: no total_ios; the clat sample count is the I/O count */
+		bool has_n;
+		if (read_field(clat, clat_where, "N", &count_rule, &ios, &has_n, err, errlen))
+			return -1;
 	}
+	nums.total_ios = ios;
 	dm->ios = (uint64_t)ios;
 	if (!dm->ios)
 		return 0;
 	dm->present = true;
 	dm->entries = 1;
-	if (get_num(dobj, "bw_bytes", &bw))
-		dm->bw_kib = bw / 1024.0;
-	else if (get_num(dobj, "bw", &bw))
-		dm->bw_kib = bw;	/* KiB/s */
-	else {
-		snprintf(err, errlen, "a job moved I/O but reports no bandwidth");
+	if (lat || clat)
+		dm->era = (lat ? lat_scale : clat_scale) == 1.0 ? ERA_NS : ERA_USEC;
+	if (read_rates(dobj, dm, &nums, err, errlen) ||
+	    read_latency(lat, lat_where, lat_scale, dm, err, errlen))
 		return -1;
-	}
-	if (!get_num(dobj, "iops", &dm->iops)) {
-		snprintf(err, errlen, "a job moved I/O but reports no iops");
-		return -1;
-	}
-	double scale, v;
-	struct json_object *lat = lat_obj(dobj, "lat", &scale);
 	double n;
-	bool has_n = lat && get_num(lat, "N", &n);
-	/* N == 0: latency not measured (disable_lat); its mean of 0 is no number */
-	if (lat && get_num(lat, "mean", &v) && (!has_n || (n > 0 && n < 1e18))) {
-		dm->lat_mean_ns = v * scale;
-		dm->lat_n = has_n ? (uint64_t)n : dm->ios;
-	} else {
-		dm->lat_mean_ns = NAN;
-	}
-	struct json_object *clat = lat_obj(dobj, "clat", &scale);
-	if (clat && get_num(clat, "N", &n) && n <= 0)
+	bool has_n;
+	if (read_field(clat, clat_where, "N", &count_rule, &n, &has_n, err, errlen))
+		return -1;
+	if (has_n && n == 0)
 		clat = NULL;	/* disable_clat: no percentiles, no bins */
 	struct json_object *pct = get(clat, "percentile");
-	for (int i = 0; i < 3; i++)
-		if (get_num(pct, pct_keys[i], &v))
-			dm->pct_ns[i] = v * scale;
+	char why[256];
+	if (check_percentiles(pct, why, sizeof(why))) {
+		snprintf(err, errlen, "%s: %s", clat_where, why);
+		return -1;
+	}
+	for (int i = 0; i < 3; i++) {
+		double v;
+		bool has;
+		if (!read_field(pct, clat_where, pct_keys[i], &latency_rule, &v, &has, err, errlen) && has)
+			dm->pct_ns[i] = v * clat_scale;
+	}
 	struct json_object *bins = get(clat, "bins");
 	if (bins) {
-		if (hist_from_json(&dm->bins, bins, scale)) {
-			snprintf(err, errlen, "malformed json+ bins");
+		if (hist_from_json(&dm->bins, bins, clat_scale)) {
+			snprintf(err, errlen, "%s: malformed json+ bins", clat_where);
 			return -1;
 		}
 	}
@@ -175,7 +248,7 @@ static int ingest_job(struct json_object *job, struct json_object *global, const
 	}
 	static const char *const dir_keys[DIR_COUNT] = { "read", "write" };
 	for (int i = 0; i < DIR_COUNT; i++) {
-		char why2[160];
+		char why2[512];
 		if (parse_direction(get(job, dir_keys[i]), &jm.dir[i], why2, sizeof(why2))) {
 			free_job(&jm);
 			snprintf(err, errlen, "job '%s' %s: %s", name, dir_keys[i], why2);

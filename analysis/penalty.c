@@ -6,8 +6,11 @@
  * backend's penalty, and their quotient, the ratio of penalties:
  * (C_b / P_b) / (C_r / P_r).  Below 1 (for a higher-is-better metric) the
  * backend loses more than the reference does.  Its interval comes from a
- * bootstrap over all four samples, each resampled on its own: the four
- * come from different boots.
+ * bootstrap over all four samples.  The backend and the reference ran in
+ * different boots, so they are resampled independently; within one
+ * backend, where the runner paired repetitions (rep-N under both
+ * conditions, the rows of compare_build that have pairs), the penalty is
+ * the median of per-pair ratios and its pairs are resampled as pairs.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -47,49 +50,66 @@ const struct row *rowset_find(const struct rowset *rs, size_t cond, const char *
 	return NULL;
 }
 
-/* A sorted copy of one sample; NULL when out of memory. */
-static double *sorted_copy(const struct values *v)
+/*
+ * One backend's penalty as bootstrap sides, appended to sides[*nsides]:
+ * paired (its row has pairs), the per-pair ratios C_i / P_i, resampled as
+ * pairs; else its two samples, each resampled on its own.  power +1 puts
+ * the penalty in the numerator, -1 in the denominator.  *n: its pairs or
+ * its smaller sample.  The copies are the caller's to free.
+ */
+static int penalty_sides(const struct store *st, const struct penalty_set *ps, const struct row *row,
+			 int power, struct boot_side *sides, double **copies, size_t *nsides, size_t *n)
 {
-	double *out = malloc((v->n ? v->n : 1) * sizeof(double));
-	if (out) {
-		memcpy(out, v->v, v->n * sizeof(double));
-		sort_doubles(out, v->n);
+	const struct values *pv = &store_find(st, ps->baseline, row->backend, &row->sig, row->dir)->metric[row->metric];
+	const struct values *cv = &store_find(st, ps->compare, row->backend, &row->sig, row->dir)->metric[row->metric];
+	if (row->pairs) {
+		double *ratios = malloc((cv->n ? cv->n : 1) * sizeof(double));
+		bool some;
+		if (!ratios)
+			return -1;
+		copies[*nsides] = ratios;
+		pair_up(pv, cv, ratios, &some);	/* the row was paired: every value has its partner */
+		for (size_t i = 0; i < cv->n; i++)
+			ratios[i] = cv->v[i] / ratios[i];
+		sort_doubles(ratios, cv->n);
+		sides[(*nsides)++] = (struct boot_side){ ratios, cv->n, power };
+		*n = cv->n;
+		return 0;
 	}
-	return out;
+	const struct values *v[2] = { pv, cv };
+	for (int k = 0; k < 2; k++) {
+		copies[*nsides] = sorted_copy(v[k]->v, v[k]->n);
+		if (!copies[*nsides])
+			return -1;
+		sides[*nsides] = (struct boot_side){ copies[*nsides], v[k]->n, k ? power : -power };
+		(*nsides)++;
+	}
+	*n = pv->n < cv->n ? pv->n : cv->n;
+	return 0;
 }
 
 /*
- * The interval of (C_b / P_b) / (C_r / P_r) from the four samples of the
- * metric; n is the smallest of the four.  NAN bounds with fewer than 3
- * repetitions in any of them.
+ * The interval of penalty(b) / penalty(r) by a bootstrap over every sample
+ * involved: b and r ran in different boots, so they are resampled
+ * independently of each other; within one backend, pairs stay pairs.  NAN
+ * bounds with fewer than 3 repetitions (or pairs) anywhere.
  */
-static int four_sample_ci(const struct store *st, const struct penalty_set *ps, const struct row *b,
-			  struct penalty_row *p)
+static int penalty_ci(const struct store *st, const struct penalty_set *ps, const struct row *b,
+		      const struct row *r, struct penalty_row *p)
 {
-	const struct series *src[4] = {
-		store_find(st, ps->baseline, b->backend, &b->sig, b->dir),
-		store_find(st, ps->compare, b->backend, &b->sig, b->dir),
-		store_find(st, ps->baseline, ps->reference, &b->sig, b->dir),
-		store_find(st, ps->compare, ps->reference, &b->sig, b->dir),
-	};
-	static const int power[4] = { -1, +1, +1, -1 };
 	struct boot_side sides[4];
 	double *copies[4] = { NULL };
-	int rc = 0;
-	p->n = (size_t)-1;
-	for (int k = 0; k < 4; k++) {
-		const struct values *v = &src[k]->metric[b->metric];
-		p->n = v->n < p->n ? v->n : p->n;
-		copies[k] = sorted_copy(v);
-		if (!copies[k])
-			rc = -1;
-		sides[k] = (struct boot_side){ copies[k], v->n, power[k] };
-	}
+	size_t nsides = 0, nb = 0, nr = 0;
+	int rc = penalty_sides(st, ps, b, +1, sides, copies, &nsides, &nb);
+	if (!rc)
+		rc = penalty_sides(st, ps, r, -1, sides, copies, &nsides, &nr);
+	p->n = nb < nr ? nb : nr;
+	p->paired = b->pairs && r->pairs;
 	p->ci_low = p->ci_high = NAN;
 	if (!rc && p->n >= MIN_REPS_FOR_CI && isfinite(p->ratio))
-		bootstrap_median_quotient_ci(sides, 4, BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED, &p->ci_low,
+		bootstrap_median_quotient_ci(sides, nsides, BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED, &p->ci_low,
 					     &p->ci_high);
-	for (int k = 0; k < 4; k++)
+	for (size_t k = 0; k < 4; k++)
 		free(copies[k]);
 	return rc;
 }
@@ -129,7 +149,7 @@ int penalty_build(const struct store *st, const struct rowset *rs, struct penalt
 					 .value = b->compare, .penalty = b->ratio, .reference_penalty = r->ratio,
 					 .verified = b->verified && r->verified };
 		p.ratio = r->ratio != 0 ? b->ratio / r->ratio : NAN;
-		if (four_sample_ci(st, ps, b, &p) || push_penalty(ps, &p))
+		if (penalty_ci(st, ps, b, r, &p) || push_penalty(ps, &p))
 			return -1;
 	}
 	return 0;

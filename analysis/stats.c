@@ -131,6 +131,17 @@ static double quantile_select(double *v, size_t n, double q)
 	return v[i] + (pos - (double)i) * (next - v[i]);
 }
 
+/* The 2.5 % and 97.5 % quantiles of the n of want resamples that had a value; rc 0 or -1. */
+static int percentile_interval(double *vals, size_t n, unsigned want, double *lo, double *hi)
+{
+	/* a resample with a zero baseline has no ratio; too many of them and there is no interval */
+	if (n < want * 0.95)
+		return -1;
+	*lo = quantile_select(vals, n, 0.025);
+	*hi = quantile_select(vals, n, 0.975);
+	return 0;
+}
+
 /* The statistic of one resample: the product of each side's median raised to its power. */
 static bool resample_statistic(struct prng *p, const struct boot_side *sides, size_t nsides,
 			       size_t *scratch, double *out)
@@ -173,13 +184,7 @@ int bootstrap_median_quotient_ci(const struct boot_side *sides, size_t nsides, u
 	for (unsigned r = 0; r < resamples; r++)
 		if (resample_statistic(&p, sides, nsides, scratch, &stats[n]))
 			n++;
-	int rc = -1;
-	/* a resample with a zero denominator has no value; too many of them and there is no interval */
-	if (n >= resamples * 0.95) {
-		*lo = quantile_select(stats, n, 0.025);
-		*hi = quantile_select(stats, n, 0.975);
-		rc = 0;
-	}
+	int rc = percentile_interval(stats, n, resamples, lo, hi);
 	free(scratch);
 	free(stats);
 	return rc;
@@ -192,58 +197,111 @@ int bootstrap_ratio_ci(const double *b, size_t nb, const double *c, size_t nc, u
 	return bootstrap_median_quotient_ci(sides, 2, resamples, seed, lo, hi);
 }
 
-struct ranked {
-	double v;
-	int group;
-};
-
-static int cmp_ranked(const void *a, const void *b)
+int bootstrap_median_ci(const double *v, size_t n, unsigned resamples, uint64_t seed, double *lo,
+			double *hi)
 {
-	return cmp_double(&((const struct ranked *)a)->v, &((const struct ranked *)b)->v);
+	*lo = *hi = NAN;
+	if (!n || !resamples)
+		return -1;
+	size_t *scratch = malloc(n * sizeof(size_t));
+	double *medians = malloc(resamples * sizeof(double));
+	if (!scratch || !medians) {
+		free(scratch);
+		free(medians);
+		return -1;
+	}
+	struct prng p;
+	prng_seed(&p, seed);
+	for (unsigned r = 0; r < resamples; r++)
+		medians[r] = resample_median(&p, v, n, scratch);
+	int rc = percentile_interval(medians, resamples, resamples, lo, hi);
+	free(scratch);
+	free(medians);
+	return rc;
 }
 
-/* Number of arrangements with U = u for sizes (m, n), as a DP over u (exact in double up to 2^53). */
-static double exact_p(size_t m, size_t n, double u)
+/*
+ * Midranks of v (1-based, ties share the mean of their ranks), doubled so
+ * that they are integers: the exact null distributions below are sums of
+ * these integers.  Returns the tie term sum(t^3 - t) for the normal
+ * approximations; -1 when out of memory.
+ */
+static double doubled_midranks(const double *v, size_t n, unsigned *rank2)
 {
-	size_t umax = m * n;
-	/* f[i][j][k]: ways sizes (i, j) reach U = k; keep a 2-D slab per i */
-	size_t stride = umax + 1;
-	double *prev = calloc((n + 1) * stride, sizeof(double));
-	double *cur = calloc((n + 1) * stride, sizeof(double));
-	if (!prev || !cur) {
-		free(prev);
-		free(cur);
-		return NAN;
+	size_t *order = malloc(n * sizeof(*order));
+	if (!order)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		order[i] = i;
+	/* insertion sort of indices: n is a count of repetitions, not of samples */
+	for (size_t i = 1; i < n; i++)
+		for (size_t j = i; j > 0 && v[order[j - 1]] > v[order[j]]; j--) {
+			size_t t = order[j];
+			order[j] = order[j - 1];
+			order[j - 1] = t;
+		}
+	double tie_term = 0;
+	for (size_t i = 0; i < n;) {
+		size_t j = i;
+		while (j + 1 < n && v[order[j + 1]] == v[order[i]])
+			j++;
+		double t = (double)(j - i + 1);
+		tie_term += t * t * t - t;
+		for (size_t k = i; k <= j; k++)
+			rank2[order[k]] = (unsigned)(i + j + 2);	/* 2 * (i+1 + j+1) / 2 */
+		i = j + 1;
 	}
-	for (size_t j = 0; j <= n; j++)
-		prev[j * stride] = 1;	/* i = 0: U = 0 */
-	for (size_t i = 1; i <= m; i++) {
-		memset(cur, 0, (n + 1) * stride * sizeof(double));
-		cur[0] = 1;	/* j = 0 */
-		for (size_t j = 1; j <= n; j++)
-			for (size_t k = 0; k <= i * j; k++) {
-				/* the largest value is from group 1 (adds j to U) or group 2 */
-				double a = k >= j ? prev[j * stride + k - j] : 0;
-				double b = cur[(j - 1) * stride + k];
-				cur[j * stride + k] = a + b;
-			}
-		double *t = prev;
-		prev = cur;
-		cur = t;
-	}
+	free(order);
+	return tie_term;
+}
+
+/* 2 * min(P(S <= s), P(S >= s)) over dist[0..max] (weights), at most 1. */
+static double two_sided_from_dist(const double *dist, size_t max, size_t s)
+{
 	double total = 0, le = 0, ge = 0;
-	for (size_t k = 0; k <= umax; k++) {
-		double w = prev[n * stride + k];
-		total += w;
-		if ((double)k <= u + 1e-9)
-			le += w;
-		if ((double)k >= u - 1e-9)
-			ge += w;
+	for (size_t k = 0; k <= max; k++) {
+		total += dist[k];
+		if (k <= s)
+			le += dist[k];
+		if (k >= s)
+			ge += dist[k];
 	}
-	free(prev);
-	free(cur);
 	double p = 2 * fmin(le, ge) / total;
 	return p > 1 ? 1 : p;
+}
+
+/* Normal approximation with continuity correction (the doubled scale: 1 = half a rank). */
+static double two_sided_normal(double s2, double mean2, double var2)
+{
+	if (var2 <= 0)
+		return 1.0;
+	double z = (fabs(s2 - mean2) - 1.0) / sqrt(var2);
+	if (z < 0)
+		z = 0;
+	double p = erfc(z / sqrt(2.0));
+	return p > 1 ? 1 : p;
+}
+
+/*
+ * Exact conditional distribution of the (doubled) rank sum of a subset of
+ * size na from the N scores rank2[]: ways[k][s] by adding one score at a
+ * time.  Ties are handled exactly, because the scores are the midranks.
+ */
+static double rank_sum_exact_p(const unsigned *rank2, size_t N, size_t na, size_t s2)
+{
+	size_t smax = (size_t)N * (N + 1);	/* the sum of all doubled ranks */
+	size_t stride = smax + 1;
+	double *ways = calloc((na + 1) * stride, sizeof(double));
+	if (!ways)
+		return NAN;
+	ways[0] = 1;
+	for (size_t i = 0; i < N; i++)
+		for (size_t k = (i + 1 < na ? i + 1 : na); k >= 1; k--)
+			for (size_t s = rank2[i]; s <= smax; s++)
+				ways[k * stride + s] += ways[(k - 1) * stride + s - rank2[i]];
+	double p = two_sided_from_dist(ways + na * stride, smax, s2);
+	free(ways);
+	return p;
 }
 
 double mann_whitney_p(const double *a, size_t na, const double *b, size_t nb)
@@ -251,45 +309,88 @@ double mann_whitney_p(const double *a, size_t na, const double *b, size_t nb)
 	if (!na || !nb)
 		return NAN;
 	size_t n = na + nb;
-	struct ranked *r = malloc(n * sizeof(*r));
-	if (!r)
+	double *all = malloc(n * sizeof(*all));
+	unsigned *rank2 = malloc(n * sizeof(*rank2));
+	if (!all || !rank2) {
+		free(all);
+		free(rank2);
 		return NAN;
-	for (size_t i = 0; i < na; i++)
-		r[i] = (struct ranked){ a[i], 0 };
-	for (size_t i = 0; i < nb; i++)
-		r[na + i] = (struct ranked){ b[i], 1 };
-	qsort(r, n, sizeof(*r), cmp_ranked);
-
-	double rank_sum_a = 0, tie_term = 0;
-	bool ties = false;
-	for (size_t i = 0; i < n;) {
-		size_t j = i;
-		while (j + 1 < n && r[j + 1].v == r[i].v)
-			j++;
-		double avg_rank = (double)(i + j + 2) / 2.0;	/* ranks are 1-based */
-		double t = (double)(j - i + 1);
-		if (t > 1) {
-			ties = true;
-			tie_term += t * t * t - t;
-		}
-		for (size_t k = i; k <= j; k++)
-			if (r[k].group == 0)
-				rank_sum_a += avg_rank;
-		i = j + 1;
 	}
-	free(r);
-	double u = rank_sum_a - (double)na * (double)(na + 1) / 2.0;
-	if (!ties && n <= 40)
-		return exact_p(na, nb, u);
+	memcpy(all, a, na * sizeof(*a));
+	memcpy(all + na, b, nb * sizeof(*b));
+	double tie_term = doubled_midranks(all, n, rank2);
+	size_t s2 = 0;
+	for (size_t i = 0; i < na; i++)
+		s2 += rank2[i];
+	double p;
+	if (tie_term < 0) {
+		p = NAN;
+	} else if (n <= MANN_WHITNEY_EXACT_MAX) {
+		p = rank_sum_exact_p(rank2, n, na, s2);
+	} else {
+		double mean2 = (double)na * (double)(n + 1);
+		double var2 = 4.0 * (double)na * (double)nb / 12.0 *
+			      ((double)(n + 1) - tie_term / ((double)n * (double)(n - 1)));
+		p = two_sided_normal((double)s2, mean2, var2);
+	}
+	free(all);
+	free(rank2);
+	return p;
+}
 
-	double mu = (double)na * (double)nb / 2.0;
-	double var = (double)na * (double)nb / 12.0 *
-		     ((double)(n + 1) - tie_term / ((double)n * (double)(n - 1)));
-	if (var <= 0)
-		return 1.0;
-	double z = (fabs(u - mu) - 0.5) / sqrt(var);
-	if (z < 0)
-		z = 0;
-	double p = erfc(z / sqrt(2.0));
-	return p > 1 ? 1 : p;
+double wilcoxon_signed_rank_p(const double *d, size_t n)
+{
+	double *mag = malloc((n ? n : 1) * sizeof(*mag));
+	unsigned *rank2 = malloc((n ? n : 1) * sizeof(*rank2));
+	bool *positive = malloc((n ? n : 1) * sizeof(*positive));
+	double p = NAN;
+	if (!mag || !rank2 || !positive)
+		goto out;
+	/* Wilcoxon's rule: pairs without a difference say nothing about its sign; dropped */
+	size_t m = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (isnan(d[i]))
+			goto out;
+		if (d[i] != 0) {
+			mag[m] = fabs(d[i]);
+			positive[m++] = d[i] > 0;
+		}
+	}
+	if (!m) {
+		p = 1.0;
+		goto out;
+	}
+	double tie_term = doubled_midranks(mag, m, rank2);
+	if (tie_term < 0)
+		goto out;
+	size_t w2 = 0, smax = 0;
+	for (size_t i = 0; i < m; i++) {
+		smax += rank2[i];
+		if (positive[i])
+			w2 += rank2[i];
+	}
+	if (m <= WILCOXON_EXACT_MAX) {
+		/* every one of the 2^m sign patterns is equally likely: prob[s] by adding one rank at a time */
+		double *prob = calloc(smax + 1, sizeof(double));
+		if (!prob)
+			goto out;
+		prob[0] = 1;
+		size_t reach = 0;
+		for (size_t i = 0; i < m; i++) {
+			reach += rank2[i];
+			for (size_t s = reach + 1; s-- > 0;)
+				prob[s] = 0.5 * prob[s] + (s >= rank2[i] ? 0.5 * prob[s - rank2[i]] : 0);
+		}
+		p = two_sided_from_dist(prob, smax, w2);
+		free(prob);
+	} else {
+		double dm = (double)m;
+		double var2 = 4.0 * (dm * (dm + 1) * (2 * dm + 1) / 24.0 - tie_term / 48.0);
+		p = two_sided_normal((double)w2, (double)smax / 2.0, var2);
+	}
+out:
+	free(mag);
+	free(rank2);
+	free(positive);
+	return p;
 }

@@ -21,13 +21,16 @@ void store_free(struct store *st)
 	for (size_t i = 0; i < st->n; i++) {
 		free(st->s[i].backend);
 		for (int m = 0; m < M_COUNT; m++)
-			free(st->s[i].metric[m].v);
+			free(st->s[i].metric[m].v), free(st->s[i].metric[m].rep);
 		hist_free(&st->s[i].cdf);
 	}
 	free(st->s);
 	for (size_t i = 0; i < st->nconds; i++)
 		free(st->conds[i]);
 	free(st->conds);
+	for (size_t i = 0; i < st->nreps; i++)
+		free(st->reps[i]);
+	free(st->reps);
 	store_init(st);
 }
 
@@ -82,20 +85,45 @@ struct series *store_get(struct store *st, size_t cond, const char *backend,
 	return s;
 }
 
-static int values_push(struct values *v, double x)
+size_t store_rep(struct store *st, const char *rep_id)
 {
-	double *grown = cvmio_grow(v->v, v->n, &v->cap, sizeof(*grown));
+	/* from the end: a walk adds a repetition's metrics one after another */
+	for (size_t i = st->nreps; i-- > 0;)
+		if (!strcmp(st->reps[i], rep_id))
+			return i;
+	char **grown = cvmio_grow(st->reps, st->nreps, &st->repcap, sizeof(*grown));
+	if (!grown)
+		return (size_t)-1;
+	st->reps = grown;
+	st->reps[st->nreps] = strdup(rep_id);
+	if (!st->reps[st->nreps])
+		return (size_t)-1;
+	return st->nreps++;
+}
+
+static int values_push(struct values *v, double x, size_t rep)
+{
+	size_t cap = v->cap;
+	double *grown = cvmio_grow(v->v, v->n, &cap, sizeof(*grown));
 
 	if (!grown)
 		return -1;
 	v->v = grown;
-	v->v[v->n++] = x;
+	size_t *grown_rep = cvmio_grow(v->rep, v->n, &v->cap, sizeof(*grown_rep));
+	if (!grown_rep)
+		return -1;
+	v->rep = grown_rep;
+	v->v[v->n] = x;
+	v->rep[v->n++] = rep;
 	return 0;
 }
 
-int store_add_file(struct store *st, size_t cond, const char *backend, const struct file_result *fr,
-		   bool verified)
+int store_add_file(struct store *st, size_t cond, const char *backend, const char *rep_id,
+		   const struct file_result *fr, bool verified)
 {
+	size_t rep = store_rep(st, rep_id);
+	if (rep == (size_t)-1)
+		return -1;
 	for (size_t i = 0; i < fr->njobs; i++) {
 		const struct job_measure *jm = &fr->jobs[i];
 		for (int d = 0; d < DIR_COUNT; d++) {
@@ -106,12 +134,13 @@ int store_add_file(struct store *st, size_t cond, const char *backend, const str
 				return -1;
 			for (int m = 0; m < M_COUNT; m++) {
 				double x;
-				if (job_metric(jm, d, m, &x) && values_push(&s->metric[m], x))
+				if (job_metric(jm, d, m, &x) && values_push(&s->metric[m], x, rep))
 					return -1;
 			}
 			if (jm->dir[d].all_bins && hist_merge(&s->cdf, &jm->dir[d].bins))
 				return -1;
 			s->files++;
+			s->eras |= jm->dir[d].era;
 			s->all_verified = s->all_verified && verified;
 		}
 	}

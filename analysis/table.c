@@ -61,16 +61,17 @@ static void write_csv(FILE *out, const struct store *st, size_t baseline, const 
 {
 	fputs("backend,rw,bs,iodepth,numjobs,rwmixread,direction,metric,baseline,compare,ratio,"
 	      "ci_low,ci_high,n_baseline,n_compare,p_value,ioengine,baseline_condition,"
-	      "compare_condition,verified\n", out);
+	      "compare_condition,verified,pairs\n", out);
 	for (size_t i = 0; i < rs->n; i++) {
 		const struct row *r = &rs->r[i];
 		char b[32], c[32], ra[32], lo[32], hi[32], p[32], mix[16] = "";
-		fmt_num(b, sizeof(b), r->baseline, 10);
-		fmt_num(c, sizeof(c), r->compare, 10);
-		fmt_num(ra, sizeof(ra), r->ratio, 10);
-		fmt_num(lo, sizeof(lo), r->ci_low, 10);
-		fmt_num(hi, sizeof(hi), r->ci_high, 10);
-		fmt_num(p, sizeof(p), r->p_value, 6);
+		/* a machine format: every number round-trips (17 significant digits) */
+		fmt_num(b, sizeof(b), r->baseline, ROUND_TRIP_DIGITS);
+		fmt_num(c, sizeof(c), r->compare, ROUND_TRIP_DIGITS);
+		fmt_num(ra, sizeof(ra), r->ratio, ROUND_TRIP_DIGITS);
+		fmt_num(lo, sizeof(lo), r->ci_low, ROUND_TRIP_DIGITS);
+		fmt_num(hi, sizeof(hi), r->ci_high, ROUND_TRIP_DIGITS);
+		fmt_num(p, sizeof(p), r->p_value, ROUND_TRIP_DIGITS);
 		if (r->sig.rwmixread >= 0)
 			snprintf(mix, sizeof(mix), "%d", r->sig.rwmixread);
 		csv_field(out, r->backend);
@@ -85,7 +86,10 @@ static void write_csv(FILE *out, const struct store *st, size_t baseline, const 
 		csv_field(out, st->conds[baseline]);
 		fputc(',', out);
 		csv_field(out, st->conds[r->compare_cond]);
-		fprintf(out, ",%s\n", r->verified ? "yes" : "no");
+		fprintf(out, ",%s,", r->verified ? "yes" : "no");
+		if (r->pairs)
+			fprintf(out, "%zu", r->pairs);
+		fputc('\n', out);
 	}
 }
 
@@ -123,6 +127,7 @@ static void write_json(FILE *out, const struct store *st, size_t baseline, const
 		json_object_object_add(o, "p_value", num_or_null(r->p_value));
 		json_object_object_add(o, "n_baseline", json_object_new_int64((int64_t)r->n_baseline));
 		json_object_object_add(o, "n_compare", json_object_new_int64((int64_t)r->n_compare));
+		json_object_object_add(o, "pairs", r->pairs ? json_object_new_int64((int64_t)r->pairs) : NULL);
 		json_object_object_add(o, "verified", json_object_new_boolean(r->verified));
 		json_object_array_add(rows, o);
 	}
@@ -166,7 +171,10 @@ static void row_cells(const struct row *r, struct cells *cl, bool *any_unverifie
 		snprintf(cl->c[8], sizeof(cl->c[8]), "%.3g", r->p_value);
 	else
 		cl->c[8][0] = '\0';
-	snprintf(cl->c[9], sizeof(cl->c[9]), "%zu/%zu", r->n_baseline, r->n_compare);
+	if (r->pairs)
+		snprintf(cl->c[9], sizeof(cl->c[9]), "%zu pairs", r->pairs);
+	else
+		snprintf(cl->c[9], sizeof(cl->c[9]), "%zu/%zu", r->n_baseline, r->n_compare);
 }
 
 void latex_escaped(FILE *out, const char *s)

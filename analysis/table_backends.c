@@ -173,12 +173,13 @@ static void backends_csv(FILE *out, const struct store *st, const char *referenc
 	for (size_t i = 0; i < rs->n; i++) {
 		const struct row *r = &rs->r[i];
 		char ref[32], val[32], ra[32], lo[32], hi[32], p[32];
-		fmt_num(ref, sizeof(ref), r->baseline, 10);
-		fmt_num(val, sizeof(val), r->compare, 10);
-		fmt_num(ra, sizeof(ra), r->ratio, 10);
-		fmt_num(lo, sizeof(lo), r->ci_low, 10);
-		fmt_num(hi, sizeof(hi), r->ci_high, 10);
-		fmt_num(p, sizeof(p), r->p_value, 6);
+		/* a machine format: every number round-trips */
+		fmt_num(ref, sizeof(ref), r->baseline, ROUND_TRIP_DIGITS);
+		fmt_num(val, sizeof(val), r->compare, ROUND_TRIP_DIGITS);
+		fmt_num(ra, sizeof(ra), r->ratio, ROUND_TRIP_DIGITS);
+		fmt_num(lo, sizeof(lo), r->ci_low, ROUND_TRIP_DIGITS);
+		fmt_num(hi, sizeof(hi), r->ci_high, ROUND_TRIP_DIGITS);
+		fmt_num(p, sizeof(p), r->p_value, ROUND_TRIP_DIGITS);
 		csv_field(out, st->conds[r->compare_cond]);
 		fputc(',', out);
 		csv_field(out, r->backend);
@@ -277,11 +278,11 @@ static void penalty_csv(FILE *out, const struct penalty_set *ps)
 	for (size_t i = 0; i < ps->n; i++) {
 		const struct penalty_row *p = &ps->r[i];
 		char pen[32], ref[32], ra[32], lo[32], hi[32];
-		fmt_num(pen, sizeof(pen), p->penalty, 10);
-		fmt_num(ref, sizeof(ref), p->reference_penalty, 10);
-		fmt_num(ra, sizeof(ra), p->ratio, 10);
-		fmt_num(lo, sizeof(lo), p->ci_low, 10);
-		fmt_num(hi, sizeof(hi), p->ci_high, 10);
+		fmt_num(pen, sizeof(pen), p->penalty, ROUND_TRIP_DIGITS);
+		fmt_num(ref, sizeof(ref), p->reference_penalty, ROUND_TRIP_DIGITS);
+		fmt_num(ra, sizeof(ra), p->ratio, ROUND_TRIP_DIGITS);
+		fmt_num(lo, sizeof(lo), p->ci_low, ROUND_TRIP_DIGITS);
+		fmt_num(hi, sizeof(hi), p->ci_high, ROUND_TRIP_DIGITS);
 		csv_field(out, p->backend);
 		fputc(',', out);
 		csv_field(out, ps->reference);
@@ -309,6 +310,7 @@ static void penalty_json(FILE *out, const struct store *st, const struct penalty
 		json_object_object_add(o, "ci_low", num_or_null(p->ci_low));
 		json_object_object_add(o, "ci_high", num_or_null(p->ci_high));
 		json_object_object_add(o, "n", json_object_new_int64((int64_t)p->n));
+		json_object_object_add(o, "paired", json_object_new_boolean(p->paired));
 		json_object_object_add(o, "verified", json_object_new_boolean(p->verified));
 		json_object_array_add(rows, o);
 	}
@@ -363,7 +365,7 @@ static void rank_line(FILE *out, enum out_format f, const struct penalty_set *ps
 		fmt_human(v, sizeof(v), buf[i].r->compare);
 		ratio_cell(pen, buf[i].r->ratio);
 		bool ref = !strcmp(buf[i].r->backend, ps->reference);
-		fputs(i ? (f == FMT_MD ? " > " : " > ") : "", out);
+		fputs(i ? " > " : "", out);
 		if (f == FMT_MD)
 			md_escaped(out, buf[i].r->backend);
 		else
@@ -420,7 +422,7 @@ static int penalty_layout(FILE *out, enum out_format f, const struct store *st, 
 		ratio_cell(c[5], p->reference_penalty);
 		ratio_cell(c[6], p->ratio);
 		ci_cell(c[7], p->ci_low, p->ci_high);
-		snprintf(c[8], CELL, "%zu", p->n);
+		snprintf(c[8], CELL, p->paired ? "%zu pairs" : "%zu", p->n);
 	}
 	const char *cn = st->conds[ps->compare], *bn = st->conds[ps->baseline];
 	char title[512];

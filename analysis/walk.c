@@ -62,12 +62,13 @@ static void ingest_one(struct walk_ctx *c, const char *path, const struct manife
 {
 	struct file_result fr;
 	file_result_init(&fr);
-	char err[512];
+	char err[1024];
 	if (ingest_file(path, &fr, c->d, err, sizeof(err))) {
 		input_error(c, "%s: %s", path, err);
 	} else if (fr.njobs == 0) {
 		diag_warn(c->d, "%s: no usable job (all failed or did no I/O)", path);
-	} else if (store_add_file(c->st, c->cond_idx, c->backend, &fr, mi->state == VERIFY_YES)) {
+	} else if (store_add_file(c->st, c->cond_idx, c->backend, path + strlen(c->backend_dir) + 1, &fr,
+				  mi->state == VERIFY_YES)) {
 		input_error(c, "%s: %s", path, "out of memory");
 	} else {
 		c->wc->files++;

@@ -32,7 +32,11 @@ struct guest_facts {
 	int64_t io_tlb_used, io_tlb_used_hiwater, io_tlb_nslabs;  /* -1 unknown */
 	char cmdline[4096];
 	int cmdline_known;
+	char clocksource[64];   /* the guest's current clocksource, "" when unknown */
 };
+
+/* check_clocksource.c: the current clocksource below root (/sys/devices/system/clocksource). */
+void gather_clocksource(const char *root, char *out, size_t len);
 
 /* root: "" for the live system, or a folder holding proc/, sys/, dev/ (tests). */
 void guest_facts_gather(const char *root, struct guest_facts *g);

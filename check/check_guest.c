@@ -228,6 +228,7 @@ void guest_facts_gather(const char *root, struct guest_facts *g)
 	g->io_tlb_used = read_number(root, "/sys/kernel/debug/swiotlb/io_tlb_used");
 	g->io_tlb_used_hiwater = read_number(root, "/sys/kernel/debug/swiotlb/io_tlb_used_hiwater");
 	g->io_tlb_nslabs = read_number(root, "/sys/kernel/debug/swiotlb/io_tlb_nslabs");
+	gather_clocksource(root, g->clocksource, sizeof(g->clocksource));
 	derive_encryption(g);
 }
 
@@ -289,6 +290,7 @@ json_object *guest_facts_json(const struct guest_facts *g, const bool confirms[N
 	json_object_object_add(o, "swiotlb", sw);
 	json_object_object_add(o, "kernel_cmdline",
 			       g->cmdline_known ? json_object_new_string(g->cmdline) : NULL);
+	json_object_object_add(o, "clocksource", g->clocksource[0] ? json_object_new_string(g->clocksource) : NULL);
 	json_object_object_add(o, "confirms", json_confirms(confirms));
 	return o;
 }

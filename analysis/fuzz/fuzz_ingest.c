@@ -29,12 +29,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		 * bootstrap is slow under the sanitizers; the rest gets the speed).
 		 */
 		int reps = size % 8 == 0 ? 3 : 1;
+		static const char *const rep_ids[3] = { "rep-1.json", "rep-2.json", "rep-3.json" };
 		for (int rep = 0; rep < reps; rep++) {
-			store_add_file(&st, a, "be", &fr, true);
-			store_add_file(&st, b, "be", &fr, false);
+			store_add_file(&st, a, "be", rep_ids[rep], &fr, true);
+			store_add_file(&st, b, "be", rep_ids[rep], &fr, false);
 		}
 		struct rowset rs = { 0 };
-		compare_build(&st, a, &b, 1, &rs, &d);
+		compare_build(&st, a, &b, 1, false, &rs, &d);
 		for (size_t i = 0; i < rs.n; i++)
 			if (isfinite(rs.r[i].ratio) && rs.r[i].baseline != 0 && rs.r[i].ratio != 1.0 &&
 			    rs.r[i].compare == rs.r[i].baseline)
@@ -51,5 +52,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();	/* a refusal always says why */
 	}
 	file_result_free(&fr);
+	diag_free(&d);
 	return 0;
 }

@@ -5,6 +5,7 @@ The golden tests compute their expected values with it from the raw per-job
 numbers of real fio runs, and `make bench-analyze` times it against the C
 implementation (json.load + the same arithmetic).  Standard library only.
 """
+import itertools
 import json
 import math
 import os
@@ -199,7 +200,8 @@ def metrics_of(job, i):
 
 
 def load_condition(top, cond):
-    """{(backend, sig, dir): {metric: [values]}} over DIR/cond/<backend>/**/*.json."""
+    """{(backend, sig, dir): {metric: [(repetition, value)]}} over DIR/cond/<backend>/**/*.json;
+    a repetition is the file's path relative to its backend folder."""
     series = {}
     cdir = os.path.join(top, cond)
     for backend in sorted(os.listdir(cdir)):
@@ -210,11 +212,13 @@ def load_condition(top, cond):
             for name in sorted(files):
                 if not name.endswith(".json") or name == "manifest.json":
                     continue
-                for sig, job in load_result(os.path.join(root, name)).items():
+                path = os.path.join(root, name)
+                rep = os.path.relpath(path, bdir)
+                for sig, job in load_result(path).items():
                     for i in job["dirs"]:
                         s = series.setdefault((backend, sig, i), {})
                         for m, v in metrics_of(job, i).items():
-                            s.setdefault(m, []).append(v)
+                            s.setdefault(m, []).append((rep, v))
     return series
 
 
@@ -268,48 +272,83 @@ def bootstrap_ci(b, c):
     return quantile(ratios, 0.025), quantile(ratios, 0.975)
 
 
-def mann_whitney(a, b):
-    n1, n2 = len(a), len(b)
-    allv = sorted([(v, 0) for v in a] + [(v, 1) for v in b])
-    ranks, i, ties, tie_term = [], 0, False, 0.0
-    while i < len(allv):
+def midranks(values):
+    """1-based ranks, ties sharing the mean of their positions."""
+    order = sorted(range(len(values)), key=lambda k: values[k])
+    ranks = [0.0] * len(values)
+    i = 0
+    while i < len(order):
         j = i
-        while j + 1 < len(allv) and allv[j + 1][0] == allv[i][0]:
+        while j + 1 < len(order) and values[order[j + 1]] == values[order[i]]:
             j += 1
-        t = j - i + 1
-        if t > 1:
-            ties = True
-            tie_term += t ** 3 - t
-        ranks += [((i + j + 2) / 2.0, allv[k][1]) for k in range(i, j + 1)]
+        for k in range(i, j + 1):
+            ranks[order[k]] = (i + j + 2) / 2.0
         i = j + 1
-    u = sum(r for r, g in ranks if g == 0) - n1 * (n1 + 1) / 2.0
-    n = n1 + n2
-    if not ties and n <= 40:
-        # the distribution of U by counting: ways[m][k] for k pairs won, built group by group
-        from functools import lru_cache
+    return ranks
 
-        @lru_cache(maxsize=None)
-        def ways(m, k, uu):
-            if uu < 0:
-                return 0
-            if m == 0 or k == 0:
-                return 1 if uu == 0 else 0
-            return ways(m - 1, k, uu - k) + ways(m, k - 1, uu)
-        total = sum(ways(n1, n2, x) for x in range(n1 * n2 + 1))
-        le = sum(ways(n1, n2, x) for x in range(n1 * n2 + 1) if x <= u + 1e-9)
-        ge = sum(ways(n1, n2, x) for x in range(n1 * n2 + 1) if x >= u - 1e-9)
-        return min(1.0, 2.0 * min(le, ge) / total)
-    var = n1 * n2 / 12.0 * ((n + 1) - tie_term / (n * (n - 1)))
+
+def two_sided(stats, observed):
+    """2 * min(P(S <= s), P(S >= s)) over equally likely outcomes, at most 1."""
+    eps = 1e-9
+    le = sum(1 for x in stats if x <= observed + eps)
+    ge = sum(1 for x in stats if x >= observed - eps)
+    return min(1.0, 2.0 * min(le, ge) / len(stats))
+
+
+def mann_whitney(a, b):
+    """Exact conditional rank-sum test by listing every way to pick len(a) of the pooled
+    values (so ties count as they fall); the normal approximation beyond 50 values."""
+    pooled = list(a) + list(b)
+    ranks = midranks(pooled)
+    n1, n = len(a), len(pooled)
+    observed = sum(ranks[:n1])
+    if n <= 50 and math.comb(n, n1) <= 2_000_000:
+        return two_sided([sum(ranks[k] for k in pick) for pick in itertools.combinations(range(n), n1)],
+                         observed)
+    ties = {}
+    for v in pooled:
+        ties[v] = ties.get(v, 0) + 1
+    tie_term = sum(t ** 3 - t for t in ties.values())
+    var = n1 * (n - n1) / 12.0 * ((n + 1) - tie_term / (n * (n - 1)))
     if var <= 0:
         return 1.0
-    z = max(0.0, (abs(u - n1 * n2 / 2.0) - 0.5) / math.sqrt(var))
+    z = max(0.0, (abs(observed - n1 * (n + 1) / 2.0) - 0.5) / math.sqrt(var))
     return min(1.0, math.erfc(z / math.sqrt(2.0)))
+
+
+def signed_rank(diffs):
+    """Exact Wilcoxon signed-rank test by listing all 2^n sign patterns of the non-zero
+    differences' midranks (zeros dropped)."""
+    d = [x for x in diffs if x != 0]
+    if not d:
+        return 1.0
+    if len(d) > 20:
+        raise ValueError("signed_rank lists 2^n patterns; %d pairs are too many for it" % len(d))
+    ranks = midranks([abs(x) for x in d])
+    observed = sum(r for r, x in zip(ranks, d) if x > 0)
+    stats = [sum(r for r, s in zip(ranks, signs) if s) for signs in itertools.product((0, 1), repeat=len(d))]
+    return two_sided(stats, observed)
+
+
+def bootstrap_median_ci(v):
+    v = sorted(v)
+    p = SplitMix64(SEED)
+    meds = sorted(median([v[p.below(len(v))] for _ in v]) for _ in range(RESAMPLES))
+    return quantile(meds, 0.025), quantile(meds, 0.975)
+
+
+def pairs_of(b, c):
+    """[(baseline, compare)] by repetition when both sides hold the same ones, else None."""
+    bmap = dict(b)
+    if len(bmap) != len(b) or len(c) != len(b) or any(rep not in bmap for rep, _ in c):
+        return None
+    return [(bmap[rep], v) for rep, v in c]
 
 
 PHASES = {"load": 0.0}
 
 
-def rows(top, baseline, compares):
+def rows(top, baseline, compares, unpaired=False):
     import time
     t0 = time.process_time()
     base = load_condition(top, baseline)
@@ -325,17 +364,28 @@ def rows(top, baseline, compares):
                 continue
             backend, sig, i = key
             for m in METRICS:
-                b, c = base[key].get(m), comp[key].get(m)
-                if not b or not c:
+                bt, ct = base[key].get(m), comp[key].get(m)
+                if not bt or not ct:
                     continue
+                pairs = None if unpaired else pairs_of(bt, ct)
+                b, c = [v for _, v in bt], [v for _, v in ct]
                 mb, mc = median(b), median(c)
                 row = {"backend": backend, "rw": sig[0], "bs": sig[1 + i], "iodepth": sig[3],
                        "numjobs": sig[4], "rwmixread": "" if sig[5] is None else sig[5],
                        "direction": ("read", "write")[i], "metric": m, "baseline": mb, "compare": mc,
                        "ratio": mc / mb if mb else None, "ci_low": None, "ci_high": None,
                        "n_baseline": len(b), "n_compare": len(c), "p_value": None,
-                       "ioengine": sig[6], "baseline_condition": baseline, "compare_condition": cond}
-                if len(b) >= 3 and len(c) >= 3 and mb:
+                       "ioengine": sig[6], "baseline_condition": baseline, "compare_condition": cond,
+                       "pairs": len(pairs) if pairs else None}
+                if pairs:
+                    ratios = [y / x if x else None for x, y in pairs]
+                    row["ratio"] = None
+                    if all(r is not None and r > 0 for r in ratios):
+                        row["ratio"] = median(ratios)
+                        if len(ratios) >= 3:
+                            row["ci_low"], row["ci_high"] = bootstrap_median_ci(ratios)
+                            row["p_value"] = signed_rank([math.log(r) for r in ratios])
+                elif len(b) >= 3 and len(c) >= 3 and mb:
                     row["ci_low"], row["ci_high"] = bootstrap_ci(b, c)
                     row["p_value"] = mann_whitney(b, c)
                 out.append(row)
@@ -349,7 +399,7 @@ def main(argv):
     w = csv.writer(sys.stdout, lineterminator="\n")
     cols = ["backend", "rw", "bs", "iodepth", "numjobs", "rwmixread", "direction", "metric", "baseline",
             "compare", "ratio", "ci_low", "ci_high", "n_baseline", "n_compare", "p_value", "ioengine",
-            "baseline_condition", "compare_condition"]
+            "baseline_condition", "compare_condition", "pairs"]
     w.writerow(cols)
     import time
     for r in rows(top, baseline, compares):

@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0-only
 """A Python model of `cvmio analyze --table backends` and `--table penalty`
-(CSV), on top of reference.py's reading of the raw fio numbers.  The golden
-test computes its expected values with it.  Standard library only."""
+(CSV), on top of reference.py's reading of the raw fio numbers (values as
+(repetition, value) pairs).  The golden test computes its expected values
+with it.  Standard library only."""
 import reference
 
 WORKLOAD_ORDER = lambda k: (k[0], k[1][0], k[1][1], k[1][2], k[1][3], k[1][4],  # noqa: E731
@@ -43,6 +44,8 @@ def backends_rows(top, conds, ref):
                 r, v = series[rkey].get(m), series[key].get(m)
                 if not r or not v:
                     continue
+                # different boots: never paired
+                r, v = [x for _, x in r], [x for _, x in v]
                 mr, mv = reference.median(r), reference.median(v)
                 row = {"condition": cond, "backend": backend, "reference_backend": ref, "rw": sig[0],
                        "bs": sig[1 + i], "iodepth": sig[3], "numjobs": sig[4],
@@ -57,7 +60,17 @@ def backends_rows(top, conds, ref):
     return out
 
 
-def penalty_rows(top, baseline, compare, ref):
+def penalty_of(plain, cvm, unpaired):
+    """(penalty, bootstrap sides with power +1 for the penalty, n, paired) of one backend."""
+    pairs = None if unpaired else reference.pairs_of(plain, cvm)
+    if pairs:
+        ratios = [c / p for p, c in pairs]
+        return reference.median(ratios), [(ratios, +1)], len(ratios), True
+    p, c = [x for _, x in plain], [x for _, x in cvm]
+    return reference.median(c) / reference.median(p), [(p, -1), (c, +1)], min(len(p), len(c)), False
+
+
+def penalty_rows(top, baseline, compare, ref, unpaired=False):
     base, comp = reference.load_condition(top, baseline), reference.load_condition(top, compare)
     out = []
     for key in sorted(base, key=WORKLOAD_ORDER):
@@ -69,16 +82,17 @@ def penalty_rows(top, baseline, compare, ref):
             samples = [base[key].get(m), comp[key].get(m), base[rkey].get(m), comp[rkey].get(m)]
             if not all(samples):
                 continue
-            pb, cb, pr, cr = (reference.median(s) for s in samples)
-            pen, rpen = cb / pb, cr / pr
-            n = min(len(s) for s in samples)
+            pen, sides, nb, pb = penalty_of(samples[0], samples[1], unpaired)
+            rpen, rsides, nr, pr = penalty_of(samples[2], samples[3], unpaired)
+            n = min(nb, nr)
             row = {"backend": backend, "reference_backend": ref, "rw": sig[0], "bs": sig[1 + i],
                    "iodepth": sig[3], "numjobs": sig[4], "rwmixread": "" if sig[5] is None else sig[5],
                    "direction": ("read", "write")[i], "metric": m, "penalty": pen,
                    "reference_penalty": rpen, "ratio_of_penalties": pen / rpen, "ci_low": None,
-                   "ci_high": None, "n": n, "value": cb}
+                   "ci_high": None, "n": n, "paired": pb and pr,
+                   "value": reference.median([x for _, x in samples[1]])}
             if n >= 3:
-                row["ci_low"], row["ci_high"] = quotient_ci(
-                    [(samples[0], -1), (samples[1], +1), (samples[2], +1), (samples[3], -1)])
+                # the reference's penalty divides: its sides with the powers turned round
+                row["ci_low"], row["ci_high"] = quotient_ci(sides + [(v, -pw) for v, pw in rsides])
             out.append(row)
     return out

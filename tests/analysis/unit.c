@@ -211,6 +211,7 @@ static void test_clone_aggregation(void **state)
 	assert_true(job_metric(jm, DIR_READ, M_SYSCALLS_PER_IO, &v));
 	assert_float_equal(v, 90.0 / 400.0, 1e-12);
 	file_result_free(&fr);
+	diag_free(&d);
 }
 
 static void test_clones_without_bins_omit_percentiles(void **state)
@@ -237,6 +238,7 @@ static void test_clones_without_bins_omit_percentiles(void **state)
 	assert_float_equal(v, 20.0, 1e-12);
 	assert_false(job_metric(&fr.jobs[0], DIR_READ, M_CLAT_P50_US, &v));
 	file_result_free(&fr);
+	diag_free(&d);
 }
 
 static void test_bad_inputs(void **state)
@@ -255,6 +257,7 @@ static void test_bad_inputs(void **state)
 		assert_int_equal(ingest_buffer(bad[i], strlen(bad[i]), "x", &fr, &d, err, sizeof(err)), -1);
 		assert_true(err[0] != '\0');
 		file_result_free(&fr);
+		diag_free(&d);
 	}
 }
 
@@ -336,6 +339,104 @@ static void test_median_and_rank_test(void **state)
 	assert_true(mann_whitney_p(x, 3, y, 3) > 0.6);
 }
 
+/*
+ * Exact Wilcoxon signed-rank p-values from published tables of the
+ * statistic's null distribution (e.g. Wilcoxon, Katti & Wilcox 1970; any
+ * textbook table of T critical values).
+ */
+static void test_signed_rank_published(void **state)
+{
+	(void)state;
+	/* n = 5, every pair one way: two-sided 2/32 = 0.0625, the smallest p with 5 pairs */
+	double up5[] = { 0.1, 0.2, 0.3, 0.4, 0.5 }, down5[] = { -0.1, -0.2, -0.3, -0.4, -0.5 };
+	assert_float_equal(wilcoxon_signed_rank_p(up5, 5), 0.0625, 1e-15);
+	assert_float_equal(wilcoxon_signed_rank_p(down5, 5), 0.0625, 1e-15);
+	/* n = 6 all one way: 2/64, the first n below 0.05 */
+	double up6[] = { 1, 2, 3, 4, 5, 6 };
+	assert_float_equal(wilcoxon_signed_rank_p(up6, 6), 0.03125, 1e-15);
+	/* n = 8, T = 3 (the tabled two-sided 5 % critical value): P(T <= 3) = 5/256 */
+	double t3[] = { -1, -2, 3, 4, 5, 6, 7, 8 };
+	assert_float_equal(wilcoxon_signed_rank_p(t3, 8), 10.0 / 256.0, 1e-15);
+	/* ties among |d| still exact: all one way stays at the floor 2/2^n, never below */
+	double tied[] = { 1, 1, 2, 2, 2 };
+	assert_float_equal(wilcoxon_signed_rank_p(tied, 5), 0.0625, 1e-15);
+	/* zeros are dropped; no difference at all: p = 1 */
+	double zeros[] = { 0, 0, 0, 0 };
+	assert_float_equal(wilcoxon_signed_rank_p(zeros, 4), 1.0, 0);
+	double some0[] = { 0, 0.5, 0.7, 0.2, 0.9, 1.1 };	/* 5 non-zero, all positive */
+	assert_float_equal(wilcoxon_signed_rank_p(some0, 6), 0.0625, 1e-15);
+}
+
+/* Ties no longer fall back to the normal approximation: never below the exact floor. */
+static void test_mann_whitney_ties_exact(void **state)
+{
+	(void)state;
+	/* 3 vs 3 separated but with ties inside each side: still the floor 2/20 */
+	double a[] = { 1, 1, 2 }, b[] = { 5, 6, 6 };
+	assert_float_equal(mann_whitney_p(a, 3, b, 3), 0.1, 1e-15);
+	/* a tie across the sides: {1,2,3} vs {3,4,5}; 20 splits of the midranks
+	 * 1,2,3.5,3.5,5,6, rank sums <= 6.5: {1,2,3.5} x2 -> 2 ways of 20: p = 0.2 */
+	double c[] = { 1, 2, 3 }, d[] = { 3, 4, 5 };
+	assert_float_equal(mann_whitney_p(c, 3, d, 3), 0.2, 1e-15);
+}
+
+/* Normal deviates from the seeded generator (Box-Muller). */
+static double normal_draw(struct prng *p)
+{
+	double u1 = ((double)(prng_next(p) >> 11) + 0.5) / 9007199254740992.0;
+	double u2 = (double)(prng_next(p) >> 11) / 9007199254740992.0;
+	return sqrt(-2.0 * log(u1)) * cos(2.0 * M_PI * u2);
+}
+
+/*
+ * Coverage: 200 simulated studies whose compare condition is exactly 0.8 x
+ * the baseline in distribution (log-normal repetition noise of 5 %, and a
+ * drift of the host shared by the two members of a pair).  The nominal
+ * 95 % interval must contain 0.8 in at least 90 % of them.
+ */
+static unsigned coverage(bool paired, size_t n)
+{
+	struct prng p;
+	prng_seed(&p, 0xc0ffee + n + paired);
+	unsigned covered = 0;
+	for (int study = 0; study < 200; study++) {
+		double b[16], c[16];
+		for (size_t i = 0; i < n; i++) {
+			double drift = paired ? 1.0 + 0.6 * (double)i / (double)n : 1.0;
+			b[i] = 1000.0 * drift * exp(0.05 * normal_draw(&p));
+			c[i] = 800.0 * drift * exp(0.05 * normal_draw(&p));
+		}
+		struct row r;
+		assert_int_equal(row_stats(b, n, c, n, paired ? b : NULL, &r), 0);
+		assert_true(isfinite(r.ci_low) && isfinite(r.ci_high));
+		covered += r.ci_low <= 0.8 && 0.8 <= r.ci_high;
+	}
+	return covered;
+}
+
+static void test_interval_coverage(void **state)
+{
+	(void)state;
+	for (size_t n = 5; n <= 10; n += 5) {
+		unsigned pc = coverage(true, n), uc = coverage(false, n);
+		print_message("coverage of 0.8 over 200 studies, n = %zu: paired %u, unpaired %u\n", n, pc, uc);
+		assert_true(pc >= 180);
+		assert_true(uc >= 180);
+	}
+}
+
+/* With identical sides, paired: ratio exactly 1, interval [1, 1], p = 1. */
+static void test_identical_sides_paired(void **state)
+{
+	(void)state;
+	double v[] = { 10, 12, 9, 11 };
+	struct row r;
+	assert_int_equal(row_stats(v, 4, v, 4, v, &r), 0);
+	assert_true(r.ratio == 1.0 && r.ci_low == 1.0 && r.ci_high == 1.0 && r.p_value == 1.0);
+	assert_int_equal(r.pairs, 4);
+	assert_false(r.degenerate);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -350,6 +451,10 @@ int main(void)
 		cmocka_unit_test(test_bootstrap_determinism),
 		cmocka_unit_test(test_median_and_rank_test),
 		cmocka_unit_test(test_ratio_of_penalties_interval),
+		cmocka_unit_test(test_signed_rank_published),
+		cmocka_unit_test(test_mann_whitney_ties_exact),
+		cmocka_unit_test(test_interval_coverage),
+		cmocka_unit_test(test_identical_sides_paired),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
