@@ -138,9 +138,10 @@ int penalty_build(const struct store *st, const struct rowset *rs, struct penalt
 			if (!whole || !same) {
 				char label[160];
 				signature_label(&b->sig, b->dir, label, sizeof(label));
-				diag_warn(d, "%s: [%s] %s%s: reference backend '%s' has no %s/%s ratio; no penalty comparison",
-					  b->backend, label, whole ? "" : metric_name(b->metric), whole ? "every metric" : "",
-					  ps->reference, st->conds[ps->compare], st->conds[ps->baseline]);
+				diag_warn(d, "%s: [%s]%s%s: reference backend '%s' has no %s/%s ratio %s; no penalty comparison",
+					  b->backend, label, whole ? "" : " ", whole ? "" : metric_name(b->metric),
+					  ps->reference, st->conds[ps->compare], st->conds[ps->baseline],
+					  whole ? "of this workload" : "of this metric");
 				warned = b;
 			}
 			continue;
