@@ -9,10 +9,14 @@
  *   store.c      per (condition, backend, signature, direction) values
  *   manifest.c   the nearest manifest.json and what it says about a result
  *   walk.c       DIR/<condition>/<backend>/ ** / *.json, one file at a time
- *   stats.c      median, bootstrap interval, Mann-Whitney U
+ *   stats.c      median, bootstrap intervals, Mann-Whitney U, Wilcoxon signed-rank
  *   compare.c    baseline vs compare rows from the store
+ *   validate.c   every number read: type, range, consistency with its neighbours
+ *   provenance.c accelerator, mode, versions, CPU, clocksource per condition
  *   table.c      text / md / csv / latex / json output of the rows
+ *   table_html.c the rows as HTML (for --format html and the report)
  *   plot.c       gnuplot scripts, data and images
+ *   report.c     --report OUTDIR: every format, figures, one index.html
  */
 #ifndef CVMIO_ANALYSIS_H
 #define CVMIO_ANALYSIS_H
@@ -173,6 +177,7 @@ void diag_free(struct diag *d);
 
 /* A parsed file: merged jobs (one per signature) ready for the store. */
 struct file_result {
+	char fio_version[64];	/* the result's own "fio version", "" when absent */
 	struct job_measure *jobs;
 	size_t njobs, cap;
 	struct engine_record *eng;
@@ -205,6 +210,8 @@ bool job_metric(const struct job_measure *jm, enum direction d, enum metric m, d
 
 /* ---- store.c ---- */
 
+struct manifest_info;
+
 /*
  * One value per repetition.  rep[i] names where v[i] came from: an index
  * into the store's interned repetition identities (the result's path
@@ -225,12 +232,27 @@ struct series {
 	struct values metric[M_COUNT];
 	struct hist cdf;	/* all repetitions' clat bins merged, for CDF plots */
 	unsigned files;
+	unsigned accel;		/* ACCEL_* of its files, ORed */
 	unsigned eras;		/* ERA_* of its files, ORed: both is a mixed series */
 	bool all_verified;
 };
 
+/* What one condition's manifests say about how it was measured (provenance.c). */
+#define PROV_TEXT 128
+struct prov_field {
+	char value[PROV_TEXT];	/* the first value seen, "" when none said */
+	bool varies;		/* another manifest of the condition said something else */
+	bool missing;		/* some results had no value */
+};
+struct provenance {
+	unsigned accel;		/* ACCEL_* ORed over its results */
+	unsigned verified, unverified;	/* result files */
+	struct prov_field mode, fio, guest_kernel, host_cpu, clocksource;
+};
+
 struct store {
 	char **conds;
+	struct provenance *prov;	/* one per condition */
 	size_t nconds;
 	char **reps;		/* interned repetition identities, shared by all conditions */
 	size_t nreps, repcap;
@@ -245,7 +267,7 @@ struct series *store_get(struct store *st, size_t cond, const char *backend,
 			 const struct signature *sig, enum direction d);
 /* rep_id: the file's path relative to its backend folder (its repetition identity). */
 int store_add_file(struct store *st, size_t cond, const char *backend, const char *rep_id,
-		   const struct file_result *fr, bool verified);
+		   const struct file_result *fr, const struct manifest_info *mi);
 /* The index of an interned repetition identity (adding it); (size_t)-1 when out of memory. */
 size_t store_rep(struct store *st, const char *rep_id);
 struct series *store_find(const struct store *st, size_t cond, const char *backend,
@@ -255,11 +277,29 @@ struct series *store_find(const struct store *st, size_t cond, const char *backe
 
 enum verification { VERIFY_NONE, VERIFY_YES, VERIFY_NO };
 
+/* How the guest's CPU ran: bits, so a series or row can hold several. */
+#define ACCEL_TCG 1u		/* emulated: ratios show the pipeline, not hardware costs */
+#define ACCEL_KVM 2u
+#define ACCEL_UNKNOWN 4u	/* no manifest, or no QEMU command line in it */
+
 struct manifest_info {
 	enum verification state;
 	char reason[256];
 	char mode[64];		/* the manifest's "mode" ("" when absent) */
+	/* provenance, "" when the manifest does not say */
+	unsigned accel;		/* one ACCEL_* from its qemu_argv */
+	char fio[64];		/* versions.fio */
+	char guest_kernel[128];	/* versions.guest_kernel */
+	char host_cpu[128];	/* host_check.cpu_model, else host_check.cpu_vendor */
+	char clocksource[64];	/* guest_check.clocksource */
 };
+
+/*
+ * A manifest's contents (m parsed from path) into info; -1 with err naming
+ * the field when it is not a cvmio manifest or a field has the wrong type.
+ */
+int manifest_from_json(struct json_object *m, const char *path, const char *backend,
+		       struct manifest_info *info, char *err, size_t errlen);
 
 /*
  * The nearest manifest.json at or above dir, up to and including stop_dir.
@@ -269,6 +309,20 @@ struct manifest_info {
 int manifest_for(const char *dir, const char *stop_dir, const char *condition, const char *backend,
 		 char *found_path, size_t found_len, struct manifest_info *info, char *err,
 		 size_t errlen);
+
+/* ---- provenance.c ---- */
+
+struct rowset;
+/* The accelerator a QEMU command line (a JSON array of strings) asks for: ACCEL_*. */
+unsigned accel_from_argv(struct json_object *argv);
+/* "tcg", "kvm", "mixed" (both) or "unknown" (any result without a record). */
+const char *accel_word(unsigned accel);
+void provenance_note(struct provenance *p, const struct manifest_info *mi);
+/* True when any row's results ran under TCG: tables then carry the banner. */
+bool rows_under_tcg(const struct rowset *rs);
+extern const char tcg_banner[];
+/* "accel kvm; mode sev-snp (verified 6 of 6); fio fio-3.33; ..." for one condition. */
+void provenance_line(const struct provenance *p, char *out, size_t len);
 
 /* ---- walk.c ---- */
 
@@ -351,6 +405,7 @@ struct row {
 	double ci_low, ci_high, p_value;	/* NAN when fewer than 3 repetitions a side */
 	size_t n_baseline, n_compare;
 	size_t pairs;		/* paired analysis: the number of pairs; 0 when unpaired */
+	unsigned accel;		/* ACCEL_* of both sides' results */
 	bool degenerate;	/* the interval is just the range the data allow: n too small */
 	bool verified;
 };
@@ -396,7 +451,7 @@ bool cond_has_backend(const struct store *st, size_t cond, const char *backend);
 
 /* ---- table.c ---- */
 
-enum out_format { FMT_TEXT, FMT_MD, FMT_CSV, FMT_LATEX, FMT_JSON };
+enum out_format { FMT_TEXT, FMT_MD, FMT_CSV, FMT_LATEX, FMT_JSON, FMT_HTML };
 int parse_format(const char *s, enum out_format *f);
 int table_write(FILE *out, enum out_format f, const struct store *st, size_t baseline,
 		const struct rowset *rs);
@@ -408,6 +463,49 @@ void csv_field(FILE *out, const char *s);
 struct json_object *num_or_null(double v);
 void latex_escaped(FILE *out, const char *s);
 void md_escaped(FILE *out, const char *s);
+
+/* The cells people read (text, md, latex, html): one row, formatted for people. */
+#define TABLE_NCOLS 10
+extern const char *const table_headers[TABLE_NCOLS];
+struct cells {
+	char c[TABLE_NCOLS][160];
+};
+void row_cells(const struct row *r, struct cells *cl, bool *any_unverified);
+
+/* ---- table_html.c ---- */
+
+/* s with &, <, >, " and ' escaped for HTML text and attribute values. */
+void html_escaped(FILE *out, const char *s);
+/* The tables as an HTML fragment: TCG banner, one <table> per compare condition, provenance. */
+void write_html_tables(FILE *out, const struct store *st, size_t baseline, const struct rowset *rs);
+
+/* ---- report.c ---- */
+
+/*
+ * cvmio analyze --report OUTDIR: every format, the figures and one
+ * self-contained OUTDIR/index.html.  The page is a list of sections; a
+ * table of another part (a heatmap, the suite table) joins it with one
+ * report_add_section() call before report_write().
+ */
+typedef void (*report_section_fn)(FILE *html, const void *ctx);
+struct report_section {
+	char id[64];		/* the HTML id (an anchor in the contents) */
+	char title[160];
+	report_section_fn write;	/* writes the section's body (HTML) */
+	const void *ctx;
+};
+struct report {
+	struct report_section *s;
+	size_t n, cap;
+};
+void report_init(struct report *rep);
+void report_free(struct report *rep);
+int report_add_section(struct report *rep, const char *id, const char *title, report_section_fn write,
+		       const void *ctx);
+/* Everything into outdir; a cvmio exit code (errors already printed). */
+int report_write(const char *outdir, const char *gnuplot, const struct store *st, size_t baseline,
+		 const size_t *compares, size_t ncompares, const struct rowset *rs, const struct diag *d,
+		 struct report *rep);
 
 /* ---- plot.c ---- */
 
@@ -534,8 +632,18 @@ int heatmaps_write(const char *outdir, const char *gnuplot, const struct heatmap
 /* The --table backends rows (from backends_build) in format f. */
 int backends_table_write(FILE *out, enum out_format f, const struct store *st, const char *reference,
 			 const struct rowset *rs);
-/* The --table penalty rows, and in text and md a ranking per workload from the compare rows rs. */
+/* The --table penalty rows, and in text, md and html a ranking per workload from the compare rows rs. */
 int penalty_table_write(FILE *out, enum out_format f, const struct store *st, const struct penalty_set *ps,
 			const struct rowset *rs);
+/* What the report's backends and penalty sections show (report_add_section's ctx). */
+struct backends_report {
+	const struct store *st;
+	const char *reference;
+	const struct rowset *backends;	/* backends_build's rows */
+	const struct penalty_set *penalty;
+	const struct rowset *ratios;	/* compare_build's rows, for the ranking */
+};
+void backends_section_html(FILE *html, const void *ctx);
+void penalty_section_html(FILE *html, const void *ctx);
 
 #endif

@@ -19,7 +19,8 @@ static void usage(FILE *out)
 	fputs("usage: cvmio analyze DIR --baseline COND --compare COND [--compare COND ...]\n"
 	      "       cvmio analyze DIR --table backends --reference-backend B [--baseline COND ...]\n"
 	      "       cvmio analyze DIR --table penalty --reference-backend B --baseline COND --compare COND\n"
-	      "                     [--format text|md|csv|latex|json] [--plot OUTDIR]\n"
+	      "                     [--format text|md|csv|latex|json|html] [--plot OUTDIR]\n"
+	      "                     [--report OUTDIR]\n"
 	      "                     [--unpaired] [--allow-unverified] [--strict] [--quiet]\n"
 	      "\n"
 	      "Reads fio JSON/json+ results below DIR/<condition>/<backend>/ and prints, per\n"
@@ -36,8 +37,10 @@ static void usage(FILE *out)
 	      "                       backends (each backend / the reference backend, per condition)\n"
 	      "                       or penalty (each backend's compare/baseline ratio / the reference's)\n"
 	      "  --reference-backend B  the backend the others are measured against\n"
-	      "  --format FMT         text (default), md, csv, latex or json\n"
+	      "  --format FMT         text (default), md, csv, latex, json or html (a fragment)\n"
 	      "  --plot OUTDIR        also write gnuplot scripts, data and PNG/SVG/PDF plots\n"
+	      "  --report OUTDIR      write every format, the plots and OUTDIR/index.html, one\n"
+	      "                       self-contained page (tables, figures, provenance, warnings)\n"
 	      "  --unpaired           treat the sides as independent samples even when paired\n"
 	      "  --allow-unverified   analyze results whose manifest says \"verified\": false\n"
 	      "  --strict             exit 3 when there was any warning\n"
@@ -49,7 +52,7 @@ static void usage(FILE *out)
 }
 
 struct analyze_opts {
-	const char *dir, *baseline, *plot_dir, *reference;
+	const char *dir, *baseline, *plot_dir, *reference, *report_dir;
 	enum table_kind table;
 	const char *compares[MAX_COMPARES];
 	size_t ncompares;
@@ -80,7 +83,9 @@ static int check_table_options(const struct analyze_opts *o)
 	if (o->table == TABLE_PENALTY && (!o->baseline || o->ncompares != 1))
 		return cvmio_error(CVMIO_EXIT_USAGE, "analyze", "--table penalty needs --baseline and exactly one --compare");
 	if (o->table == TABLE_BACKENDS && !o->baseline && !o->ncompares)
-		return 0;
+		return o->report_dir ? cvmio_error(CVMIO_EXIT_USAGE, "analyze",
+						   "--report needs --baseline and --compare (its page starts with their ratios)")
+				     : 0;
 	if (!o->baseline || !o->ncompares)
 		return cvmio_error(CVMIO_EXIT_USAGE, "analyze", "--baseline and at least one --compare are required");
 	return 0;
@@ -95,6 +100,7 @@ static int parse_options(int argc, char **argv, struct analyze_opts *o)
 		{ "table", required_argument, NULL, 't' },
 		{ "reference-backend", required_argument, NULL, 'r' },
 		{ "plot", required_argument, NULL, 'p' },
+		{ "report", required_argument, NULL, 'R' },
 		{ "allow-unverified", no_argument, NULL, 'U' },
 		{ "unpaired", no_argument, NULL, 'P' },
 		{ "strict", no_argument, NULL, 'S' },
@@ -115,7 +121,7 @@ static int parse_options(int argc, char **argv, struct analyze_opts *o)
 		case 'f':
 			if (parse_format(optarg, &o->format))
 				return cvmio_error(CVMIO_EXIT_USAGE, "analyze",
-						   "--format %s: expected text, md, csv, latex or json", optarg);
+						   "--format %s: expected text, md, csv, latex, json or html", optarg);
 			break;
 		case 'p': o->plot_dir = optarg; break;
 		case 't':
@@ -124,6 +130,7 @@ static int parse_options(int argc, char **argv, struct analyze_opts *o)
 						   "--table %s: expected ratios, backends or penalty", optarg);
 			break;
 		case 'r': o->reference = optarg; break;
+		case 'R': o->report_dir = optarg; break;
 		case 'U': o->allow_unverified = true; break;
 		case 'P': o->unpaired = true; break;
 		case 'S': o->strict = true; break;
@@ -257,8 +264,9 @@ static int check_reference(const struct analyze_opts *o, const struct analysis *
 
 static int build_rows(const struct analyze_opts *o, struct analysis *a, struct diag *d)
 {
-	bool want_ratios = o->baseline && (o->table != TABLE_BACKENDS || o->plot_dir);
-	bool want_backends = o->reference && (o->table == TABLE_BACKENDS || o->plot_dir);
+	bool figures = o->plot_dir || o->report_dir;
+	bool want_ratios = o->baseline && (o->table != TABLE_BACKENDS || figures);
+	bool want_backends = o->reference && (o->table == TABLE_BACKENDS || figures);
 	if (o->reference) {
 		int rc = check_reference(o, a);
 		if (rc)
@@ -309,15 +317,39 @@ static int print_table(const struct analyze_opts *o, const struct analysis *a)
 	return w ? cvmio_error(CVMIO_EXIT_ENV, "analyze", "writing the table failed") : 0;
 }
 
-static int write_figures(const struct analyze_opts *o, const struct analysis *a)
+/*
+ * --report: the heatmaps first (the page inlines every SVG of the folder),
+ * then report.c's files and page with the backends and penalty tables as
+ * sections of their own.
+ */
+static int write_report(const struct analyze_opts *o, const struct analysis *a, const struct heatmap_input *hi,
+			const struct diag *d)
 {
 	const char *gnuplot = getenv("CVMIO_GNUPLOT");
-	if (a->ratios.n) {
-		int rc = plot_write(o->plot_dir, gnuplot, &a->st, a->conds[0], a->conds + 1, a->nnames - 1,
-				    &a->ratios);
-		if (rc)
-			return rc;
+	int rc = heatmaps_write(o->report_dir, gnuplot, hi);
+	if (rc)
+		return rc;
+	struct backends_report br = { .st = &a->st, .reference = o->reference, .backends = &a->backends,
+				      .penalty = &a->penalty, .ratios = &a->ratios };
+	struct report extra;
+	char title[200];
+	report_init(&extra);
+	snprintf(title, sizeof(title), "Backends against %s", o->reference ? o->reference : "");
+	if ((a->backends.n && report_add_section(&extra, "backends", title, backends_section_html, &br)) ||
+	    (a->penalty.n && report_add_section(&extra, "penalty", "Whose CVM penalty is smallest",
+						 penalty_section_html, &br))) {
+		report_free(&extra);
+		return cvmio_error(CVMIO_EXIT_ENV, "analyze", "out of memory");
 	}
+	rc = report_write(o->report_dir, gnuplot, &a->st, a->conds[0], a->conds + 1, a->nnames - 1, &a->ratios, d,
+			  &extra);
+	report_free(&extra);
+	return rc;
+}
+
+static int write_figures(const struct analyze_opts *o, const struct analysis *a, const struct diag *d)
+{
+	const char *gnuplot = getenv("CVMIO_GNUPLOT");
 	struct heatmap_input hi = { .st = &a->st, .ratios = &a->ratios, .backends = &a->backends,
 				    .conds = a->conds, .nconds = a->nnames, .reference = o->reference };
 	if (o->baseline) {
@@ -325,7 +357,14 @@ static int write_figures(const struct analyze_opts *o, const struct analysis *a)
 		hi.compares = a->conds + 1;
 		hi.ncompares = a->nnames - 1;
 	}
-	return heatmaps_write(o->plot_dir, gnuplot, &hi);
+	int rc = 0;
+	if (o->plot_dir && a->ratios.n)
+		rc = plot_write(o->plot_dir, gnuplot, &a->st, a->conds[0], a->conds + 1, a->nnames - 1, &a->ratios);
+	if (!rc && o->plot_dir)
+		rc = heatmaps_write(o->plot_dir, gnuplot, &hi);
+	if (!rc && o->report_dir)
+		rc = write_report(o, a, &hi, d);
+	return rc;
 }
 
 static int analyze(const struct analyze_opts *o, struct analysis *a)
@@ -336,8 +375,8 @@ static int analyze(const struct analyze_opts *o, struct analysis *a)
 		rc = build_rows(o, a, &d);
 	if (!rc)
 		rc = print_table(o, a);
-	if (!rc && o->plot_dir)
-		rc = write_figures(o, a);
+	if (!rc && (o->plot_dir || o->report_dir))
+		rc = write_figures(o, a, &d);
 	if (!rc && o->strict && d.warnings)
 		rc = cvmio_error(CVMIO_EXIT_INPUT, "analyze", "%u warning(s) and --strict", d.warnings);
 	diag_free(&d);

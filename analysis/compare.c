@@ -234,7 +234,8 @@ int compare_build(const struct store *st, size_t baseline, const size_t *compare
 				}
 				struct row r = { .compare_cond = compares[k], .backend = b->backend,
 						 .sig = b->sig, .dir = b->dir, .metric = m,
-						 .verified = b->all_verified && c->all_verified };
+						 .verified = b->all_verified && c->all_verified,
+						 .accel = b->accel | c->accel };
 				bool partial = false;
 				rc = make_row(&b->metric[m], &c->metric[m], unpaired, &partial, &r) ||
 				     rowset_push(rs, &r);

@@ -436,6 +436,9 @@ int ingest_buffer(const char *buf, size_t len, const char *path, struct file_res
 		snprintf(err, errlen, "\"jobs\" is not an array");
 		goto out;
 	}
+	struct json_object *version = get(root, "fio version");
+	if (version && json_object_is_type(version, json_type_string))
+		snprintf(fr->fio_version, sizeof(fr->fio_version), "%s", json_object_get_string(version));
 	size_t n = json_object_array_length(jobs);
 	if (!n) {
 		snprintf(err, errlen, "no jobs in the fio output");

@@ -28,6 +28,7 @@ void store_free(struct store *st)
 	for (size_t i = 0; i < st->nconds; i++)
 		free(st->conds[i]);
 	free(st->conds);
+	free(st->prov);
 	for (size_t i = 0; i < st->nreps; i++)
 		free(st->reps[i]);
 	free(st->reps);
@@ -43,6 +44,11 @@ size_t store_cond(struct store *st, const char *cond)
 	if (!c)
 		abort();
 	st->conds = c;
+	struct provenance *p = realloc(st->prov, (st->nconds + 1) * sizeof(*p));
+	if (!p)
+		abort();
+	st->prov = p;
+	memset(&st->prov[st->nconds], 0, sizeof(*p));
 	st->conds[st->nconds] = strdup(cond);
 	if (!st->conds[st->nconds])
 		abort();
@@ -119,8 +125,14 @@ static int values_push(struct values *v, double x, size_t rep)
 }
 
 int store_add_file(struct store *st, size_t cond, const char *backend, const char *rep_id,
-		   const struct file_result *fr, bool verified)
+		   const struct file_result *fr, const struct manifest_info *mi)
 {
+	bool verified = mi->state == VERIFY_YES;
+	struct manifest_info said = *mi;
+	/* the result's own fio version beats the runner's record of the fio it started */
+	if (fr->fio_version[0])
+		snprintf(said.fio, sizeof(said.fio), "%s", fr->fio_version);
+	provenance_note(&st->prov[cond], &said);
 	size_t rep = store_rep(st, rep_id);
 	if (rep == (size_t)-1)
 		return -1;
@@ -141,6 +153,7 @@ int store_add_file(struct store *st, size_t cond, const char *backend, const cha
 				return -1;
 			s->files++;
 			s->eras |= jm->dir[d].era;
+			s->accel |= mi->accel;
 			s->all_verified = s->all_verified && verified;
 		}
 	}

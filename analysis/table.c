@@ -12,8 +12,8 @@
 
 int parse_format(const char *s, enum out_format *f)
 {
-	static const char *const names[] = { "text", "md", "csv", "latex", "json" };
-	for (int i = 0; i < 5; i++)
+	static const char *const names[] = { "text", "md", "csv", "latex", "json", "html" };
+	for (int i = 0; i < 6; i++)
 		if (!strcmp(s, names[i])) {
 			*f = (enum out_format)i;
 			return 0;
@@ -61,7 +61,7 @@ static void write_csv(FILE *out, const struct store *st, size_t baseline, const 
 {
 	fputs("backend,rw,bs,iodepth,numjobs,rwmixread,direction,metric,baseline,compare,ratio,"
 	      "ci_low,ci_high,n_baseline,n_compare,p_value,ioengine,baseline_condition,"
-	      "compare_condition,verified,pairs\n", out);
+	      "compare_condition,verified,pairs,accel\n", out);
 	for (size_t i = 0; i < rs->n; i++) {
 		const struct row *r = &rs->r[i];
 		char b[32], c[32], ra[32], lo[32], hi[32], p[32], mix[16] = "";
@@ -89,7 +89,7 @@ static void write_csv(FILE *out, const struct store *st, size_t baseline, const 
 		fprintf(out, ",%s,", r->verified ? "yes" : "no");
 		if (r->pairs)
 			fprintf(out, "%zu", r->pairs);
-		fputc('\n', out);
+		fprintf(out, ",%s\n", accel_word(r->accel));
 	}
 }
 
@@ -129,9 +129,18 @@ static void write_json(FILE *out, const struct store *st, size_t baseline, const
 		json_object_object_add(o, "n_compare", json_object_new_int64((int64_t)r->n_compare));
 		json_object_object_add(o, "pairs", r->pairs ? json_object_new_int64((int64_t)r->pairs) : NULL);
 		json_object_object_add(o, "verified", json_object_new_boolean(r->verified));
+		json_object_object_add(o, "accel", json_object_new_string(accel_word(r->accel)));
 		json_object_array_add(rows, o);
 	}
 	json_object_object_add(root, "rows", rows);
+	struct json_object *prov = json_object_new_object();
+	for (size_t c = 0; c < st->nconds; c++) {
+		char line[2048];
+		provenance_line(&st->prov[c], line, sizeof(line));
+		json_object_object_add(prov, st->conds[c], json_object_new_string(line));
+	}
+	json_object_object_add(root, "provenance", prov);
+	json_object_object_add(root, "tcg_banner", rows_under_tcg(rs) ? json_object_new_string(tcg_banner) : NULL);
 	fputs(json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE), out);
 	fputc('\n', out);
 	json_object_put(root);
@@ -139,15 +148,12 @@ static void write_json(FILE *out, const struct store *st, size_t baseline, const
 
 /* ---- text, Markdown, LaTeX: the same cells, three layouts ---- */
 
-#define NCOLS 10
-static const char *const headers[NCOLS] = { "backend", "workload", "dir", "metric", "baseline",
-					    "compare", "ratio", "95% CI", "p", "n" };
+#define NCOLS TABLE_NCOLS
+#define headers table_headers
+const char *const table_headers[TABLE_NCOLS] = { "backend", "workload", "dir", "metric", "baseline",
+						 "compare", "ratio", "95% CI", "p", "n" };
 
-struct cells {
-	char c[NCOLS][160];
-};
-
-static void row_cells(const struct row *r, struct cells *cl, bool *any_unverified)
+void row_cells(const struct row *r, struct cells *cl, bool *any_unverified)
 {
 	char label[160];
 	signature_label(&r->sig, r->dir, label, sizeof(label));
@@ -195,6 +201,54 @@ void md_escaped(FILE *out, const char *s)
 	}
 }
 
+/* A paragraph outside the table: a LaTeX comment would hide a warning, so LaTeX gets text. */
+static void write_note(FILE *out, enum out_format f, const char *label, const char *text)
+{
+	if (f == FMT_LATEX) {
+		fputs(label ? "\\noindent\\textbf{" : "% ", out);
+		if (label) {
+			latex_escaped(out, label);
+			fputs(":} ", out);
+		}
+		latex_escaped(out, text);
+		fputs(label ? "\n\n" : "\n", out);
+	} else if (f == FMT_MD) {
+		fputs(label ? "\n> **" : "\n", out);
+		if (label)
+			fprintf(out, "%s:** ", label);
+		md_escaped(out, text);
+		fputs("\n\n", out);
+	} else {
+		fprintf(out, "%s%s%s\n\n", label ? label : "", label ? ": " : "", text);
+	}
+}
+
+/* Every condition of the table: how its results were measured (provenance.c). */
+static void write_provenance(FILE *out, enum out_format f, const struct store *st, const struct rowset *rs)
+{
+	(void)rs;
+	fputs(f == FMT_LATEX ? "% provenance\n" : f == FMT_MD ? "\n**Provenance**\n\n" : "\nprovenance:\n", out);
+	for (size_t c = 0; c < st->nconds; c++) {
+		char line[2048];
+		provenance_line(&st->prov[c], line, sizeof(line));
+		if (f == FMT_LATEX) {
+			fputs("% ", out);
+			latex_escaped(out, st->conds[c]);
+			fputs(": ", out);
+			latex_escaped(out, line);
+			fputc('\n', out);
+		} else if (f == FMT_MD) {
+			fputs("- ", out);
+			md_escaped(out, st->conds[c]);
+			fputs(": ", out);
+			md_escaped(out, line);
+			fputc('\n', out);
+		} else {
+			fprintf(out, "  %s: %s\n", st->conds[c], line);
+		}
+	}
+}
+
 static void write_layout(FILE *out, enum out_format f, const struct store *st, size_t baseline,
 			 const struct rowset *rs)
 {
@@ -211,6 +265,8 @@ static void write_layout(FILE *out, enum out_format f, const struct store *st, s
 			if (strlen(cells[i].c[j]) > w[j])
 				w[j] = strlen(cells[i].c[j]);
 	}
+	if (rows_under_tcg(rs))
+		write_note(out, f, "WARNING", tcg_banner);
 	size_t prev_cond = (size_t)-1;
 	for (size_t i = 0; i <= rs->n; i++) {
 		bool new_block = i < rs->n && rs->r[i].compare_cond != prev_cond;
@@ -266,21 +322,10 @@ static void write_layout(FILE *out, enum out_format f, const struct store *st, s
 		}
 		fputs(f == FMT_LATEX ? " \\\\\n" : "\n", out);
 	}
-	if (unverified) {
-		const char *note = "* unverified: no manifest.json, or its guest was not verified "
-				   "(analyzed with --allow-unverified)";
-		if (f == FMT_LATEX) {
-			fputs("% ", out);
-			latex_escaped(out, note);
-			fputc('\n', out);
-		} else if (f == FMT_MD) {
-			fputc('\n', out);
-			md_escaped(out, note);
-			fputc('\n', out);
-		} else {
-			fprintf(out, "\n%s\n", note);
-		}
-	}
+	if (unverified)
+		write_note(out, f, NULL, "* unverified: no manifest.json, or its guest was not verified "
+					 "(analyzed with --allow-unverified)");
+	write_provenance(out, f, st, rs);
 	free(cells);
 }
 
@@ -290,6 +335,7 @@ int table_write(FILE *out, enum out_format f, const struct store *st, size_t bas
 	switch (f) {
 	case FMT_CSV: write_csv(out, st, baseline, rs); break;
 	case FMT_JSON: write_json(out, st, baseline, rs); break;
+	case FMT_HTML: write_html_tables(out, st, baseline, rs); break;
 	default: write_layout(out, f, st, baseline, rs); break;
 	}
 	fflush(out);

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * The backends and penalty tables as text, Markdown, CSV (contracts
- * scripts rely on, see cvmio-analyze(1)), LaTeX or JSON, and the ranking
+ * scripts rely on, see cvmio-analyze(1)), LaTeX, JSON or HTML (a fragment,
+ * for --format html and the report), and the ranking
  * that answers "which backend in the CVM" at a glance.  Values that do not
  * exist (an interval below 3 repetitions) are blank, never 0.
  */
@@ -80,22 +81,65 @@ static void grid_latex(FILE *out, const char *title, const struct grid *g)
 	fputs("\\bottomrule\n\\end{tabular}\n", out);
 }
 
+/* The report's table style (table_html.c): class "ratios", numbers right-aligned. */
+static void grid_html(FILE *out, const char *title, const struct grid *g)
+{
+	fputs("<h3>", out);
+	html_escaped(out, title);
+	fputs("</h3>\n<table class=\"ratios\">\n<thead><tr>", out);
+	for (int j = 0; j < g->ncols; j++) {
+		fprintf(out, "<th%s>", j < g->nwords ? "" : " class=\"num\"");
+		html_escaped(out, g->headers[j]);
+		fputs("</th>", out);
+	}
+	fputs("</tr></thead>\n<tbody>\n", out);
+	for (size_t i = 0; i < g->n; i++) {
+		fputs("<tr>", out);
+		for (int j = 0; j < g->ncols; j++) {
+			fprintf(out, "<td%s>", j < g->nwords ? "" : " class=\"num\"");
+			html_escaped(out, g->cells[i][j]);
+			fputs("</td>", out);
+		}
+		fputs("</tr>\n", out);
+	}
+	fputs("</tbody>\n</table>\n", out);
+}
+
 static void grid_write(FILE *out, enum out_format f, const char *title, const struct grid *g, bool first)
 {
-	if (!first)
+	if (!first && f != FMT_HTML)
 		fputc('\n', out);
 	if (f == FMT_TEXT)
 		grid_text(out, title, g);
 	else if (f == FMT_MD)
 		grid_md(out, title, g);
+	else if (f == FMT_HTML)
+		grid_html(out, title, g);
 	else
 		grid_latex(out, title, g);
+}
+
+/* Text in the format's escaping (md, html; text and latex rankings are not escaped here). */
+static void put_escaped(FILE *out, enum out_format f, const char *s)
+{
+	if (f == FMT_MD)
+		md_escaped(out, s);
+	else if (f == FMT_HTML)
+		html_escaped(out, s);
+	else
+		fputs(s, out);
 }
 
 static void unverified_note(FILE *out, enum out_format f)
 {
 	const char *note = "* unverified: no manifest.json, or its guest was not verified "
 			   "(analyzed with --allow-unverified)";
+	if (f == FMT_HTML) {
+		fputs("<p class=\"note\">", out);
+		html_escaped(out, note);
+		fputs("</p>\n", out);
+		return;
+	}
 	fputs(f == FMT_LATEX ? "% " : "\n", out);
 	if (f == FMT_LATEX)
 		latex_escaped(out, note);
@@ -353,26 +397,21 @@ static void rank_line(FILE *out, enum out_format f, const struct penalty_set *ps
 	qsort(buf, n, sizeof(*buf), cmp_rank);
 	char label[CELL];
 	signature_label(&w->sig, w->dir, label, sizeof(label));
-	if (f == FMT_MD) {
-		fputs("- ", out);
-		md_escaped(out, label);
-		fprintf(out, " %s, %s: ", direction_name(w->dir), metric_name(m));
-	} else {
-		fprintf(out, "  %s %s, %s: ", label, direction_name(w->dir), metric_name(m));
-	}
+	fputs(f == FMT_MD ? "- " : f == FMT_HTML ? "<li>" : "  ", out);
+	put_escaped(out, f, label);
+	fprintf(out, " %s, ", direction_name(w->dir));
+	put_escaped(out, f, metric_name(m));
+	fputs(": ", out);
 	for (size_t i = 0; i < n; i++) {
 		char v[32], pen[32];
 		fmt_human(v, sizeof(v), buf[i].r->compare);
 		ratio_cell(pen, buf[i].r->ratio);
 		bool ref = !strcmp(buf[i].r->backend, ps->reference);
 		fputs(i ? " > " : "", out);
-		if (f == FMT_MD)
-			md_escaped(out, buf[i].r->backend);
-		else
-			fputs(buf[i].r->backend, out);
+		put_escaped(out, f, buf[i].r->backend);
 		fprintf(out, " %s (penalty %s%s)", v, pen, ref ? ", reference" : "");
 	}
-	fputc('\n', out);
+	fputs(f == FMT_HTML ? "</li>\n" : "\n", out);
 }
 
 static void ranking(FILE *out, enum out_format f, const struct store *st, const struct penalty_set *ps,
@@ -382,10 +421,15 @@ static void ranking(FILE *out, enum out_format f, const struct store *st, const 
 	if (!buf)
 		return;
 	const char *c = st->conds[ps->compare], *b = st->conds[ps->baseline];
-	if (f == FMT_MD)
-		fprintf(out, "\n### Ranking under %s\n\nBackends by their median under %s, best first; penalty = %s / %s.\n\n",
-			c, c, c, b);
-	else
+	if (f == FMT_MD || f == FMT_HTML) {
+		char head[600];
+		snprintf(head, sizeof(head), "Backends by their median under %s, best first; penalty = %s / %s.", c, c, b);
+		fputs(f == FMT_MD ? "\n### Ranking under " : "<h3>Ranking under ", out);
+		put_escaped(out, f, c);
+		fputs(f == FMT_MD ? "\n\n" : "</h3>\n<p>", out);
+		put_escaped(out, f, head);
+		fputs(f == FMT_MD ? "\n\n" : "</p>\n<ul class=\"ranking\">\n", out);
+	} else
 		fprintf(out, "\nRanking under %s (backends by their median under %s, best first; penalty = %s / %s)\n",
 			c, c, c, b);
 	/* each workload once: at its first row (rows are sorted by backend, then workload) */
@@ -402,6 +446,8 @@ static void ranking(FILE *out, enum out_format f, const struct store *st, const 
 		for (size_t k = 0; k < sizeof(ranked_metrics) / sizeof(ranked_metrics[0]); k++)
 			rank_line(out, f, ps, rs, w, ranked_metrics[k], buf);
 	}
+	if (f == FMT_HTML)
+		fputs("</ul>\n", out);
 	free(buf);
 }
 
@@ -450,4 +496,18 @@ int penalty_table_write(FILE *out, enum out_format f, const struct store *st, co
 		rc = penalty_layout(out, f, st, ps, rs);
 	fflush(out);
 	return rc || ferror(out) ? -1 : 0;
+}
+
+/* ---- report sections (report.c calls them while it writes index.html) ---- */
+
+void backends_section_html(FILE *html, const void *ctx)
+{
+	const struct backends_report *br = ctx;
+	backends_table_write(html, FMT_HTML, br->st, br->reference, br->backends);
+}
+
+void penalty_section_html(FILE *html, const void *ctx)
+{
+	const struct backends_report *br = ctx;
+	penalty_table_write(html, FMT_HTML, br->st, br->penalty, br->ratios);
 }

@@ -68,7 +68,7 @@ static void ingest_one(struct walk_ctx *c, const char *path, const struct manife
 	} else if (fr.njobs == 0) {
 		diag_warn(c->d, "%s: no usable job (all failed or did no I/O)", path);
 	} else if (store_add_file(c->st, c->cond_idx, c->backend, path + strlen(c->backend_dir) + 1, &fr,
-				  mi->state == VERIFY_YES)) {
+				  mi)) {
 		input_error(c, "%s: %s", path, "out of memory");
 	} else {
 		c->wc->files++;

@@ -25,19 +25,11 @@ case $run_rc in
 *) echo "demo: cvmio run failed (exit $run_rc)" >&2; exit "$run_rc" ;;
 esac
 
-mkdir -p "$report"
-analyze() {
-	build/bin/cvmio analyze "$out" --baseline plain --compare bounce "$@"
-}
-analyze --format md >"$report/ratios.md.tmp"
-mv "$report/ratios.md.tmp" "$report/ratios.md"
-analyze --format csv --quiet >"$report/ratios.csv.tmp"
-mv "$report/ratios.csv.tmp" "$report/ratios.csv"
-analyze --format text --quiet --plot "$report" >"$report/ratios.txt.tmp"
-mv "$report/ratios.txt.tmp" "$report/ratios.txt"
+# every format, the figures and one self-contained page (the warnings are on it too)
+build/bin/cvmio analyze "$out" --baseline plain --compare bounce --report "$report" >/dev/null
 
 echo
 echo "demo: done in $(( $(date +%s) - start )) s"
-echo "demo: report in $report/ (ratios.md, ratios.csv, ratios.txt, PNG/SVG/PDF plots)"
-echo "demo: e.g. $report/ratios-bounce.png; the table: $report/ratios.txt"
+echo "demo: report in $report/index.html (one page, opens offline); ratios.{txt,md,csv,tex,json} and PNG/SVG/PDF plots beside it"
+echo "demo: the table: $report/ratios.txt"
 exit "$run_rc"
