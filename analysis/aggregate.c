@@ -92,7 +92,7 @@ int aggregate_add(struct file_result *fr, struct job_measure *jm)
 
 static uint64_t job_ios(const struct job_measure *jm)
 {
-	return jm->dir[DIR_READ].ios + jm->dir[DIR_WRITE].ios;
+	return jm->dir[DIR_READ].ios + jm->dir[DIR_WRITE].ios + jm->dir[DIR_MIXED].ios;
 }
 
 /* An engine record belongs to a job when the signatures agree on the record's fields. */
@@ -172,8 +172,12 @@ void aggregate_finish(struct file_result *fr, const char *path, struct diag *d)
 /* Engine metrics are per I/O of both directions: reported on the job's first direction. */
 static bool engine_direction(const struct job_measure *jm, enum direction d)
 {
-	return jm->has_engine && jm->eng_ios &&
-	       (d == DIR_READ ? jm->dir[DIR_READ].present : !jm->dir[DIR_READ].present);
+	if (!jm->has_engine || !jm->eng_ios)
+		return false;
+	int first = 0;
+	while (first < DIR_COUNT && !jm->dir[first].present)
+		first++;
+	return (int)d == first;
 }
 
 bool job_metric(const struct job_measure *jm, enum direction d, enum metric m, double *out)

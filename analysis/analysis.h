@@ -46,8 +46,11 @@ struct signature {
 	char ioengine[SIG_ENGINE_LEN];	/* "" when not set; external:/x/cvmio-uring.so -> cvmio-uring */
 };
 
-enum direction { DIR_READ = 0, DIR_WRITE = 1, DIR_COUNT = 2 };
+/* DIR_MIXED: fio's unified_rw_reporting=mixed reports reads and writes as one "mixed" direction. */
+enum direction { DIR_READ = 0, DIR_WRITE = 1, DIR_MIXED = 2, DIR_COUNT = 3 };
 const char *direction_name(enum direction d);
+/* The block size of direction d (mixed: the read size, the first of bs=R,W). */
+uint64_t signature_bs(const struct signature *sig, enum direction d);
 
 /*
  * The signature of a job from its "job options" over the file's "global

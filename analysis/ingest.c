@@ -246,7 +246,7 @@ static int ingest_job(struct json_object *job, struct json_object *global, const
 		diag_warn(d, "%s: job '%s' ended with error %g; left out", path, name, e);
 		return 0;
 	}
-	static const char *const dir_keys[DIR_COUNT] = { "read", "write" };
+	static const char *const dir_keys[DIR_COUNT] = { "read", "write", "mixed" };
 	for (int i = 0; i < DIR_COUNT; i++) {
 		char why2[512];
 		if (parse_direction(get(job, dir_keys[i]), &jm.dir[i], why2, sizeof(why2))) {
@@ -255,7 +255,7 @@ static int ingest_job(struct json_object *job, struct json_object *global, const
 			return -1;
 		}
 	}
-	if (!jm.dir[DIR_READ].present && !jm.dir[DIR_WRITE].present) {
+	if (!jm.dir[DIR_READ].present && !jm.dir[DIR_WRITE].present && !jm.dir[DIR_MIXED].present) {
 		double trims = 0;
 		if (get_num(get(job, "trim"), "total_ios", &trims) && trims > 0)
 			diag_warn(d, "%s: job '%s' did only trims, which are not analyzed; left out", path, name);

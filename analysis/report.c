@@ -11,7 +11,6 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "analysis.h"
 #include "cvmio.h"
@@ -128,17 +127,7 @@ static const char *put_svg_tag(FILE *html, const char *svg)
 /* One SVG file from <svg to its end, without the XML prolog (inline SVG needs none). */
 static void inline_svg(FILE *html, const char *path)
 {
-	size_t len = 0;
-	char *text = NULL;
-	FILE *f = fopen(path, "re");
-	if (f) {
-		struct stat sb;
-		if (!fstat(fileno(f), &sb) && sb.st_size > 0 && (text = malloc((size_t)sb.st_size + 1)))
-			len = fread(text, 1, (size_t)sb.st_size, f);
-		fclose(f);
-	}
-	if (text)
-		text[len] = '\0';
+	char *text = cvmio_read_file(path);
 	const char *svg = text ? strstr(text, "<svg") : NULL;
 	if (svg)
 		fputs(put_svg_tag(html, svg), html);
@@ -220,7 +209,7 @@ int report_write(const char *outdir, const char *gnuplot, const struct store *st
 		 const size_t *compares, size_t ncompares, const struct rowset *rs, const struct diag *d,
 		 struct report *rep)
 {
-	if (mkdir(outdir, 0755) && errno != EEXIST)
+	if (cvmio_mkdir_p(outdir))
 		return cvmio_error(CVMIO_EXIT_ENV, "analyze", "--report %s: cannot create: %s", outdir, strerror(errno));
 	static const struct {
 		const char *name;

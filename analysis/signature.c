@@ -13,7 +13,12 @@
 
 const char *direction_name(enum direction d)
 {
-	return d == DIR_READ ? "read" : "write";
+	return d == DIR_READ ? "read" : d == DIR_WRITE ? "write" : "mixed";
+}
+
+uint64_t signature_bs(const struct signature *sig, enum direction d)
+{
+	return sig->bs[d == DIR_MIXED ? DIR_READ : d];
 }
 
 bool parse_fio_size(const char *s, uint64_t *out)
@@ -247,7 +252,7 @@ static void size_label(uint64_t b, char *out, size_t len)
 void signature_label(const struct signature *sig, enum direction d, char *out, size_t len)
 {
 	char bs[32], mix[16] = "", eng[SIG_ENGINE_LEN + 2] = "";
-	size_label(sig->bs[d], bs, sizeof(bs));
+	size_label(signature_bs(sig, d), bs, sizeof(bs));
 	if (sig->rwmixread >= 0)
 		snprintf(mix, sizeof(mix), " %d%%r", sig->rwmixread);
 	if (sig->ioengine[0])

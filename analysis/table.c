@@ -78,7 +78,7 @@ static void write_csv(FILE *out, const struct store *st, size_t baseline, const 
 		fputc(',', out);
 		csv_field(out, r->sig.rw);
 		fprintf(out, ",%llu,%u,%u,%s,%s,%s,%s,%s,%s,%s,%s,%zu,%zu,%s,",
-			(unsigned long long)r->sig.bs[r->dir], r->sig.iodepth, r->sig.numjobs, mix,
+			(unsigned long long)signature_bs(&r->sig, r->dir), r->sig.iodepth, r->sig.numjobs, mix,
 			direction_name(r->dir), metric_name(r->metric), b, c, ra, lo, hi, r->n_baseline,
 			r->n_compare, p);
 		csv_field(out, r->sig.ioengine);
@@ -112,7 +112,7 @@ static void write_json(FILE *out, const struct store *st, size_t baseline, const
 		json_object_object_add(o, "compare_condition", json_object_new_string(st->conds[r->compare_cond]));
 		json_object_object_add(o, "backend", json_object_new_string(r->backend));
 		json_object_object_add(o, "rw", json_object_new_string(r->sig.rw));
-		json_object_object_add(o, "bs", json_object_new_int64((int64_t)r->sig.bs[r->dir]));
+		json_object_object_add(o, "bs", json_object_new_int64((int64_t)signature_bs(&r->sig, r->dir)));
 		json_object_object_add(o, "iodepth", json_object_new_int64(r->sig.iodepth));
 		json_object_object_add(o, "numjobs", json_object_new_int64(r->sig.numjobs));
 		json_object_object_add(o, "rwmixread", r->sig.rwmixread >= 0 ? json_object_new_int(r->sig.rwmixread) : NULL);

@@ -8,19 +8,11 @@
 #include <stdlib.h>
 
 #include "analysis.h"
+#include "cvmio.h"
 
 void html_escaped(FILE *out, const char *s)
 {
-	for (; *s; s++) {
-		switch (*s) {
-		case '&': fputs("&amp;", out); break;
-		case '<': fputs("&lt;", out); break;
-		case '>': fputs("&gt;", out); break;
-		case '"': fputs("&quot;", out); break;
-		case '\'': fputs("&#39;", out); break;
-		default: fputc(*s, out);
-		}
-	}
+	cvmio_markup_escaped(out, s);
 }
 
 static void open_table(FILE *out, const char *cond, const char *base)

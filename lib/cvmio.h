@@ -49,4 +49,7 @@ char *cvmio_read_file(const char *path);
 /* mkdir -p path (mode 0755): 0, or -1 with errno set. */
 int cvmio_mkdir_p(const char *path);
 
+/* s with & < > ' " escaped, for XML and HTML text and attribute values. */
+void cvmio_markup_escaped(FILE *out, const char *s);
+
 #endif

@@ -11,19 +11,11 @@
 #include <string.h>
 
 #include "compose_int.h"
+#include "cvmio.h"
 
 static void xml_text(FILE *out, const char *s)
 {
-	for (; *s; s++) {
-		switch (*s) {
-		case '&': fputs("&amp;", out); break;
-		case '<': fputs("&lt;", out); break;
-		case '>': fputs("&gt;", out); break;
-		case '\'': fputs("&apos;", out); break;
-		case '"': fputs("&quot;", out); break;
-		default: fputc(*s, out);
-		}
-	}
+	cvmio_markup_escaped(out, s);
 }
 
 static unsigned long long mem_mib(const char *s)

@@ -210,7 +210,9 @@ int cmd_run(int argc, char **argv)
 			p.n - todo, outdir);
 	for (size_t b = 0; b < s.backends.n && !stop_requested; b++)
 		run_backend(&r, &p, b);
-	rc = run_summary(&r, todo);
+	if (s.target_ci > 0)
+		run_until_target(&r, &p);
+	rc = run_summary(&r, r.total);	/* target_ci rounds add to the total */
 	rmdir(r.rundir);
 	free(r.host_check);
 	close(lock);

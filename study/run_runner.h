@@ -72,4 +72,7 @@ enum fio_outcome run_one(struct runner *r, struct condition *c, const struct run
 /* run_backend.c: every run of one backend, booting each mode's guests when needed */
 void run_backend(struct runner *r, struct plan *p, size_t backend);
 
+/* run_target.c: rounds after the plan until every headline ratio is within target_ci (or the cap) */
+void run_until_target(struct runner *r, struct plan *p);
+
 #endif

@@ -120,6 +120,18 @@ static void split_list(const char *value, struct strlist *out)
 	}
 }
 
+/* A relative width: a number in (0, 1), e.g. target_ci = 0.02 for +-2 %. */
+static int parse_fraction(struct parse_ctx *c, const char *name, const char *value, double *out)
+{
+	char *end;
+	errno = 0;
+	double v = strtod(value, &end);
+	if (errno || end == value || *end || !(v > 0 && v < 1))
+		return fail(c, "%s=%s: expected a number between 0 and 1 (0.02 is +-2 %%)", name, value);
+	*out = v;
+	return 1;
+}
+
 static int parse_int(struct parse_ctx *c, const char *name, const char *value, int min, int max, int *out)
 {
 	char *end;
@@ -429,6 +441,10 @@ static int study_key(struct parse_ctx *c, const char *name, const char *value)
 		return set_backing(c, value);
 	if (!strcmp(name, "repetitions"))
 		return parse_int(c, name, value, 1, 1000, &s->repetitions);
+	if (!strcmp(name, "target_ci"))
+		return parse_fraction(c, name, value, &s->target_ci);
+	if (!strcmp(name, "max_repetitions"))
+		return parse_int(c, name, value, 1, 1000, &s->max_repetitions);
 	if (!strcmp(name, "runtime"))
 		return parse_int(c, name, value, 1, 86400, &s->runtime);
 	if (!strcmp(name, "ramp"))
@@ -534,6 +550,16 @@ static int check_complete(const char *path, struct study *s, char *err, size_t e
 	if (s->hosts.n && (s->modes.n != 1 || s->backends.n != 1))
 		return file_error(err, errlen, path,
 				  "hosts= runs against servers that already run: name exactly one mode and one backend (labels for the results tree)");
+	if (s->max_repetitions && !s->target_ci)
+		return file_error(err, errlen, path, "max_repetitions= caps the rounds of target_ci=, which is not set");
+	if (s->target_ci && s->modes.n < 2)
+		return file_error(err, errlen, path,
+				  "target_ci= needs two or more modes: the first is the baseline of the ratios it narrows");
+	if (s->target_ci && !s->max_repetitions)
+		s->max_repetitions = s->repetitions * 4 > 1000 ? 1000 : s->repetitions * 4;
+	if (s->target_ci && s->max_repetitions < s->repetitions)
+		return file_error(err, errlen, path, "max_repetitions=%d is below repetitions=%d",
+				  s->max_repetitions, s->repetitions);
 	if (s->concurrency > 1 && strcmp(s->backing, "null"))
 		return file_error(err, errlen, path,
 				  "concurrency=%d needs backing=null (QEMU locks a file or device for one guest)", s->concurrency);

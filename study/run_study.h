@@ -28,6 +28,8 @@ struct study {
 	char *backing;         /* null, file or device */
 	char *backing_path;    /* for file/device */
 	int repetitions;
+	double target_ci;      /* > 0: extra rounds until every headline ratio's relative half-width <= this */
+	int max_repetitions;   /* the cap on those rounds (repetitions in all) */
 	int runtime, ramp;     /* seconds; exported to job files as RUNTIME / RAMP */
 	int run_timeout;       /* seconds per fio run; 0 = derived from runtime */
 	int boot_timeout;      /* seconds until the fio server is ready */

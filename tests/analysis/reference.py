@@ -116,7 +116,7 @@ def load_result(path):
             continue
         sig = signature(job.get("job options", {}), go)
         dirs = {}
-        for i, key in enumerate(("read", "write")):
+        for i, key in enumerate(("read", "write", "mixed")):
             d = job.get(key)
             if not d or not d.get("total_ios"):
                 continue
@@ -190,7 +190,7 @@ def metrics_of(job, i):
         elif d["entries"] == 1 and m in d["pct"]:
             out[m] = d["pct"][m] / 1000.0
     e = job["eng"]
-    first = 0 if 0 in job["dirs"] else 1
+    first = min(job["dirs"])
     if e and e["ios"] and i == first:
         out["submit_us_per_io"] = e["submit_ns"] / 1000.0 / e["ios"]
         out["reap_us_per_io"] = e["reap_ns"] / 1000.0 / e["ios"]
@@ -370,9 +370,9 @@ def rows(top, baseline, compares, unpaired=False):
                 pairs = None if unpaired else pairs_of(bt, ct)
                 b, c = [v for _, v in bt], [v for _, v in ct]
                 mb, mc = median(b), median(c)
-                row = {"backend": backend, "rw": sig[0], "bs": sig[1 + i], "iodepth": sig[3],
+                row = {"backend": backend, "rw": sig[0], "bs": sig[1 + (0 if i == 2 else i)], "iodepth": sig[3],
                        "numjobs": sig[4], "rwmixread": "" if sig[5] is None else sig[5],
-                       "direction": ("read", "write")[i], "metric": m, "baseline": mb, "compare": mc,
+                       "direction": ("read", "write", "mixed")[i], "metric": m, "baseline": mb, "compare": mc,
                        "ratio": mc / mb if mb else None, "ci_low": None, "ci_high": None,
                        "n_baseline": len(b), "n_compare": len(c), "p_value": None,
                        "ioengine": sig[6], "baseline_condition": baseline, "compare_condition": cond,
