@@ -13,7 +13,6 @@
 #include <errno.h>
 #include <math.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "analysis.h"
 #include "cvmio.h"
@@ -260,7 +259,7 @@ int heatmaps_write(const char *outdir, const char *gnuplot, const struct heatmap
 	if (!find_gnuplot(gnuplot, gp_path, sizeof(gp_path)))
 		return cvmio_error(CVMIO_EXIT_ENV, "analyze", "heatmaps: gnuplot not found%s%s (install gnuplot-nox)",
 				   gnuplot ? " at " : " on PATH", gnuplot ? gnuplot : "");
-	if (mkdir(outdir, 0755) && errno != EEXIST)
+	if (cvmio_mkdir_p(outdir))
 		return cvmio_error(CVMIO_EXIT_ENV, "analyze", "%s: cannot create: %s", outdir, strerror(errno));
 	struct render_list rl = { 0 };
 	rl.render = open_out(outdir, "render-heatmaps.gp", path, sizeof(path));

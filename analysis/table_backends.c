@@ -183,7 +183,7 @@ static void csv_workload(FILE *out, const struct signature *sig, enum direction 
 	if (sig->rwmixread >= 0)
 		snprintf(mix, sizeof(mix), "%d", sig->rwmixread);
 	csv_field(out, sig->rw);
-	fprintf(out, ",%llu,%u,%u,%s,%s,%s,", (unsigned long long)sig->bs[dir], sig->iodepth, sig->numjobs, mix,
+	fprintf(out, ",%llu,%u,%u,%s,%s,%s,", (unsigned long long)signature_bs(sig, dir), sig->iodepth, sig->numjobs, mix,
 		direction_name(dir), metric_name(m));
 }
 
@@ -192,7 +192,7 @@ static void json_workload(struct json_object *o, const char *backend, const stru
 {
 	json_object_object_add(o, "backend", json_object_new_string(backend));
 	json_object_object_add(o, "rw", json_object_new_string(sig->rw));
-	json_object_object_add(o, "bs", json_object_new_int64((int64_t)sig->bs[dir]));
+	json_object_object_add(o, "bs", json_object_new_int64((int64_t)signature_bs(sig, dir)));
 	json_object_object_add(o, "iodepth", json_object_new_int64(sig->iodepth));
 	json_object_object_add(o, "numjobs", json_object_new_int64(sig->numjobs));
 	json_object_object_add(o, "rwmixread", sig->rwmixread >= 0 ? json_object_new_int(sig->rwmixread) : NULL);
