@@ -549,6 +549,8 @@ void safe_name(const char *in, char *out, size_t len);
 /* A string for a gnuplot single-quoted literal (quotes doubled) and enhanced text (escapes). */
 void gp_text(FILE *f, const char *s);
 FILE *open_out(const char *dir, const char *name, char *path, size_t len);
+/* " [accel kvm]" (or tcg, with what that means) of the rows of condition cond, for a figure's title. */
+void gp_accel_note(FILE *f, const struct rowset *rs, size_t cond);
 /* gnuplot itself: override (CVMIO_GNUPLOT) when set, else the first gnuplot on PATH. */
 bool find_gnuplot(const char *override, char *out, size_t len);
 /* Runs gnuplot script in outdir, its output into log_name there; gnuplot's exit status. */

@@ -67,7 +67,8 @@ static int metric_rows(const struct store *st, const struct series *ref, const s
 			continue;
 		}
 		struct row r = { .compare_cond = s->cond, .backend = s->backend, .sig = s->sig, .dir = s->dir,
-				 .metric = m, .verified = ref->all_verified && s->all_verified };
+				 .metric = m, .verified = ref->all_verified && s->all_verified,
+				 .accel = ref->accel | s->accel };
 		/* different boots: never paired, whatever the repetitions are called */
 		if (row_stats(rv->v, rv->n, sv->v, sv->n, NULL, &r) || rowset_push(rs, &r))
 			return -1;

@@ -168,6 +168,8 @@ static void write_script(FILE *f, const char *dat, const struct heatmap *h, cons
 	write_axes(f, ax);
 	fputs("set multiplot layout 2,2 title '", f);
 	gp_text(f, h->title);
+	/* a TCG heatmap cut out of the report must not pass for a hardware result */
+	gp_accel_note(f, h->rs, h->cond);
 	fputs("'.\"\\n\".'{/*0.8 medians over repetitions; italic: the 95% interval includes 1 (within noise)}' font ',13'\n", f);
 	for (int p = 0; p < 4; p++)
 		write_panel(f, dat, p, span, clamped, nmissing[p]);

@@ -57,6 +57,25 @@ void gp_text(FILE *f, const char *s)
 	}
 }
 
+/*
+ * The accelerator of a figure's rows (of compared condition cond) after its title: a TCG figure must not pass for a
+ * hardware result once it is cut out of the report.
+ */
+static void gp_accel(FILE *f, unsigned accel)
+{
+	fprintf(f, " [accel %s%s]", accel_word(accel),
+		accel & ACCEL_TCG ? ": CPU emulated, the pipeline, not hardware costs" : "");
+}
+
+void gp_accel_note(FILE *f, const struct rowset *rs, size_t cond)
+{
+	unsigned accel = 0;
+	for (size_t i = 0; i < rs->n; i++)
+		if (rs->r[i].compare_cond == cond)
+			accel |= rs->r[i].accel;
+	gp_accel(f, accel);
+}
+
 static int cmp_workload(const struct workload *a, const struct workload *b)
 {
 	int c = signature_cmp(&a->sig, &b->sig);
@@ -218,7 +237,9 @@ static void write_ratio_script(FILE *f, const char *dat, const char *ctitle, con
 	gp_text(f, ctitle);
 	fputs(" / ", f);
 	gp_text(f, btitle);
-	fputs(": ratio of medians per backend and workload (whiskers: 95% bootstrap CI)' font ',13'\n", f);
+	fputs(": ratio per backend and workload (whiskers: 95% bootstrap CI)", f);
+	gp_accel_note(f, rs, cond);
+	fputs("' font ',13'\n", f);
 	for (int p = 0; p < 4; p++) {
 		fprintf(f, "set title '%s (%s is better)'\n", panel_titles[p],
 			metric_lower_is_better(panel_metrics[p]) ? "lower" : "higher");
@@ -272,7 +293,7 @@ static void write_abs_data(FILE *f, const struct rowset *rs, size_t cond, const 
 }
 
 static void write_abs_script(FILE *f, const char *dat, const char *ctitle, const char *btitle,
-			     const struct axes *ax)
+			     const struct axes *ax, const struct rowset *rs, size_t cond)
 {
 	fprintf(f, "# absolute medians over the repetitions, %s beside %s\n", btitle, ctitle);
 	gp_common(f, ax->nw * ax->nb);
@@ -282,6 +303,7 @@ static void write_abs_script(FILE *f, const char *dat, const char *ctitle, const
 	gp_text(f, btitle);
 	fputs(" vs ", f);
 	gp_text(f, ctitle);
+	gp_accel_note(f, rs, cond);
 	fputs("' font ',13'\n", f);
 	for (int p = 0; p < 4; p++) {
 		fprintf(f, "set title '%s'\nset ylabel '%s'\n", panel_titles[p], abs_units[p]);
@@ -369,6 +391,11 @@ static int write_cdfs(const char *outdir, const struct store *st, size_t baselin
 		unsigned rows = npanels ? (unsigned)((npanels + cols - 1) / cols) : 1;
 		fprintf(gp, "set multiplot layout %u,%u title 'Completion-latency CDF, backend ", rows, cols);
 		gp_text(gp, s0->backend);
+		unsigned accel = 0;
+		for (size_t k = 0; k < st->n; k++)
+			if (!strcmp(st->s[k].backend, s0->backend))
+				accel |= st->s[k].accel;
+		gp_accel(gp, accel);
 		fputs("' font ',13'\n", gp);
 		for (size_t k = 0; k < st->n && panels < MAX_CDF_PANELS; k++) {
 			const struct series *s = &st->s[k];
@@ -446,7 +473,7 @@ static int write_condition(const char *outdir, const struct store *st, size_t ba
 		}
 		if (kind) {
 			write_abs_data(dat, rs, cond, &ax);
-			write_abs_script(gp, dname, st->conds[cond], st->conds[baseline], &ax);
+			write_abs_script(gp, dname, st->conds[cond], st->conds[baseline], &ax, rs, cond);
 		} else {
 			write_ratio_data(dat, rs, cond, &ax);
 			write_ratio_script(gp, dname, st->conds[cond], st->conds[baseline], &ax, rs, cond);
