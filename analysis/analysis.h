@@ -389,6 +389,20 @@ void sort_doubles(double *v, size_t n);
  */
 int bootstrap_ratio_ci(const double *b, size_t nb, const double *c, size_t nc, unsigned resamples,
 		       uint64_t seed, double *lo, double *hi);
+/* One sample of a bootstrap over several: sorted values and whether its median multiplies or divides. */
+struct boot_side {
+	const double *v;
+	size_t n;
+	int power;	/* +1: numerator, -1: denominator */
+};
+/*
+ * The same interval for any quotient of medians, e.g. the ratio of two
+ * ratios (c1/b1)/(c2/b2) from four independent samples: each resample draws
+ * every side with replacement, in the order given.  bootstrap_ratio_ci is
+ * the two-sided case {b: -1, c: +1}.
+ */
+int bootstrap_median_quotient_ci(const struct boot_side *sides, size_t nsides, unsigned resamples,
+				 uint64_t seed, double *lo, double *hi);
 /* 95 % percentile bootstrap interval of the median of sorted v (the paired case: v holds per-pair ratios). */
 int bootstrap_median_ci(const double *v, size_t n, unsigned resamples, uint64_t seed, double *lo,
 			double *hi);
@@ -459,6 +473,18 @@ int compare_build(const struct store *st, size_t baseline, const size_t *compare
 int row_stats(const double *bv, size_t nb, const double *cv, size_t nc, const double *pair_b,
 	      struct row *r);
 void rowset_free(struct rowset *rs);
+/*
+ * The baseline partner of every compare value (same repetition identity),
+ * in cv's order, into pair_b; false unless both sides hold the same
+ * repetitions, each once.  *some_partner: at least one had one.
+ */
+bool pair_up(const struct values *bv, const struct values *cv, double *pair_b, bool *some_partner);
+/* A sorted copy of v (NULL when out of memory). */
+double *sorted_copy(const double *v, size_t n);
+int rowset_push(struct rowset *rs, const struct row *r);
+/* qsort order of series pointers: backend, signature, direction. */
+int cmp_series(const void *a, const void *b);
+bool cond_has_backend(const struct store *st, size_t cond, const char *backend);
 
 /* ---- table.c ---- */
 
@@ -472,6 +498,14 @@ void fmt_human(char *out, size_t len, double v);
 void csv_field(FILE *out, const char *s);
 int table_write(FILE *out, enum out_format f, const struct store *st, size_t baseline,
 		const struct rowset *rs);
+/* Cells shared by the other tables (table_backends.c): "" for a value that does not exist. */
+#define ROUND_TRIP_DIGITS 17	/* DBL_DECIMAL_DIG: printed and read back, the same double */
+void fmt_num(char *out, size_t len, double v, int digits);
+void fmt_human(char *out, size_t len, double v);
+void csv_field(FILE *out, const char *s);
+struct json_object *num_or_null(double v);
+void latex_escaped(FILE *out, const char *s);
+void md_escaped(FILE *out, const char *s);
 
 /* The cells people read (text, md, latex, html): one row, formatted for people. */
 #define TABLE_NCOLS 10
@@ -537,5 +571,140 @@ struct suite_table_opts {
 
 /* The suite table of DIR/<condition>/<backend>/suite/<benchmark>/rep-N.json.  A cvmio exit code. */
 int suite_table(const struct suite_table_opts *o);
+
+/* The pieces other figure writers (heatmap.c) share with plot.c. */
+/* The four metrics of every figure's panels (bandwidth, IOPS, mean and p99 latency) and their titles. */
+extern const enum metric panel_metrics[4];
+extern const char *const panel_titles[4];
+struct workload {
+	struct signature sig;
+	enum direction dir;
+};
+
+/* The x and y of a figure: sorted workloads and backends. */
+struct axes {
+	struct workload *w;
+	size_t nw;
+	const char **backends;
+	size_t nb;
+};
+
+/* The workloads and backends with at least one row of condition cond (compare_cond). */
+int collect_axes(const struct rowset *rs, size_t cond, struct axes *ax);
+void free_axes(struct axes *ax);
+/* The signature label, with the direction added for mixed workloads. */
+void workload_label(const struct workload *w, char *out, size_t len);
+struct render_list {
+	FILE *render;		/* render*.gp: sets terminals and loads each figure's script */
+	unsigned figures;
+};
+/* Appends PNG, SVG and PDF renderings of stem.gp (width x height pixels) to the render script. */
+void add_figure(struct render_list *rl, const char *stem, int width, int height);
+/* A file-name-safe copy of a condition or backend name. */
+void safe_name(const char *in, char *out, size_t len);
+/* A string for a gnuplot single-quoted literal (quotes doubled) and enhanced text (escapes). */
+void gp_text(FILE *f, const char *s);
+FILE *open_out(const char *dir, const char *name, char *path, size_t len);
+/* " [accel kvm]" (or tcg, with what that means) of the rows of condition cond, for a figure's title. */
+void gp_accel_note(FILE *f, const struct rowset *rs, size_t cond);
+/* gnuplot itself: override (CVMIO_GNUPLOT) when set, else the first gnuplot on PATH. */
+bool find_gnuplot(const char *override, char *out, size_t len);
+/* Runs gnuplot script in outdir, its output into log_name there; gnuplot's exit status. */
+int run_gnuplot(const char *gnuplot, const char *outdir, const char *script, const char *log_name);
+
+/* ---- conditions.c ---- */
+
+/* DIR's condition folders (sorted; each holds a backend folder).  A cvmio exit code. */
+int list_conditions(const char *dir, char ***names, size_t *n);
+void free_conditions(char **names, size_t n);
+
+/* ---- backends.c ---- */
+
+/* 0 when some condition of conds has results of backend reference, else the usage error (named). */
+int reference_exists(const struct store *st, const size_t *conds, size_t nconds, const char *reference);
+/*
+ * Rows value(backend) / value(reference) per condition of conds, in struct
+ * row: compare_cond is the condition, baseline/n_baseline the reference's
+ * median and count, compare/n_compare the backend's.  -1: out of memory.
+ */
+int backends_build(const struct store *st, const size_t *conds, size_t nconds, const char *reference,
+		   struct rowset *rs, struct diag *d);
+
+/* ---- penalty.c ---- */
+
+struct penalty_row {
+	const char *backend;
+	struct signature sig;
+	enum direction dir;
+	enum metric metric;
+	double value;			/* median under the compared condition (the CVM) */
+	double penalty;			/* compare / baseline of this backend */
+	double reference_penalty;	/* the same for the reference backend */
+	double ratio, ci_low, ci_high;	/* penalty / reference_penalty; NAN bounds below 3 reps */
+	size_t n;			/* the fewest repetitions (or pairs) of the samples */
+	bool paired;			/* both penalties from pairs (rep-N under both conditions) */
+	bool verified;
+};
+
+struct penalty_set {
+	size_t baseline, compare;	/* conditions */
+	const char *reference;		/* backend */
+	struct penalty_row *r;
+	size_t n, cap;
+};
+
+/* The row of (cond, backend, workload, metric) in rs, or NULL. */
+const struct row *rowset_find(const struct rowset *rs, size_t cond, const char *backend,
+			      const struct signature *sig, enum direction dir, enum metric m);
+/*
+ * Penalty rows of every backend but the reference from rs, the compare rows
+ * of ps->compare against ps->baseline; ps's conditions and reference set by
+ * the caller.  Workloads the reference lacks are warned about.  -1: memory.
+ */
+int penalty_build(const struct store *st, const struct rowset *rs, struct penalty_set *ps, struct diag *d);
+void penalty_set_free(struct penalty_set *ps);
+
+/* ---- heatmap.c ---- */
+
+/* What the heatmaps are drawn from; either rowset may be empty. */
+struct heatmap_input {
+	const struct store *st;
+	const struct rowset *ratios;	/* compare / baseline rows (compare_build) */
+	size_t baseline;
+	const size_t *compares;
+	size_t ncompares;
+	const struct rowset *backends;	/* backend / reference rows (backends_build) */
+	const size_t *conds;
+	size_t nconds;
+	const char *reference;
+};
+
+/*
+ * Backend x workload heatmaps (a panel per metric: bandwidth, IOPS, mean and
+ * p99 latency), one per compared condition (heatmap-ratios-COND) and one per
+ * condition against the reference backend (heatmap-backends-COND), as
+ * gnuplot scripts and data rendered to PNG, SVG and PDF in outdir (created
+ * when missing).  For --plot and the study report.  A cvmio exit code.
+ */
+int heatmaps_write(const char *outdir, const char *gnuplot, const struct heatmap_input *in);
+
+/* ---- table_backends.c ---- */
+
+/* The --table backends rows (from backends_build) in format f. */
+int backends_table_write(FILE *out, enum out_format f, const struct store *st, const char *reference,
+			 const struct rowset *rs);
+/* The --table penalty rows, and in text, md and html a ranking per workload from the compare rows rs. */
+int penalty_table_write(FILE *out, enum out_format f, const struct store *st, const struct penalty_set *ps,
+			const struct rowset *rs);
+/* What the report's backends and penalty sections show (report_add_section's ctx). */
+struct backends_report {
+	const struct store *st;
+	const char *reference;
+	const struct rowset *backends;	/* backends_build's rows */
+	const struct penalty_set *penalty;
+	const struct rowset *ratios;	/* compare_build's rows, for the ranking */
+};
+void backends_section_html(FILE *html, const void *ctx);
+void penalty_section_html(FILE *html, const void *ctx);
 
 #endif

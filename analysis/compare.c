@@ -33,7 +33,7 @@ void rowset_free(struct rowset *rs)
 	memset(rs, 0, sizeof(*rs));
 }
 
-static int push_row(struct rowset *rs, const struct row *r)
+int rowset_push(struct rowset *rs, const struct row *r)
 {
 	struct row *grown = cvmio_grow(rs->r, rs->n, &rs->cap, sizeof(*grown));
 
@@ -44,7 +44,7 @@ static int push_row(struct rowset *rs, const struct row *r)
 	return 0;
 }
 
-static int cmp_series(const void *a, const void *b)
+int cmp_series(const void *a, const void *b)
 {
 	const struct series *x = *(const struct series *const *)a, *y = *(const struct series *const *)b;
 	int c = strcmp(x->backend, y->backend);
@@ -56,7 +56,7 @@ static int cmp_series(const void *a, const void *b)
 	return (int)x->dir - (int)y->dir;
 }
 
-static bool cond_has_backend(const struct store *st, size_t cond, const char *backend)
+bool cond_has_backend(const struct store *st, size_t cond, const char *backend)
 {
 	for (size_t i = 0; i < st->n; i++)
 		if (st->s[i].cond == cond && !strcmp(st->s[i].backend, backend))
@@ -64,7 +64,7 @@ static bool cond_has_backend(const struct store *st, size_t cond, const char *ba
 	return false;
 }
 
-static double *sorted_copy(const double *v, size_t n)
+double *sorted_copy(const double *v, size_t n)
 {
 	double *c = malloc((n ? n : 1) * sizeof(double));
 	if (c) {
@@ -141,12 +141,8 @@ out:
 	return rc;
 }
 
-/*
- * The baseline partner of every compare value (same repetition identity),
- * in cv's order; false unless both sides hold the same repetitions, each
- * once.  *some_partner: at least one repetition had one.
- */
-static bool pair_up(const struct values *bv, const struct values *cv, double *pair_b, bool *some_partner)
+/* (see analysis.h) */
+bool pair_up(const struct values *bv, const struct values *cv, double *pair_b, bool *some_partner)
 {
 	bool all = bv->n == cv->n;
 	*some_partner = false;
@@ -242,7 +238,7 @@ int compare_build(const struct store *st, size_t baseline, const size_t *compare
 						 .accel = b->accel | c->accel };
 				bool partial = false;
 				rc = compare_values(&b->metric[m], &c->metric[m], unpaired, &partial, &r) ||
-				     push_row(rs, &r);
+				     rowset_push(rs, &r);
 				if (partial && !partial_warned) {
 					char label[160];
 					signature_label(&b->sig, b->dir, label, sizeof(label));

@@ -22,8 +22,8 @@
 
 #define MAX_CDF_PANELS 12
 
-static const enum metric panel_metrics[4] = { M_BW_KIB, M_IOPS, M_LAT_MEAN_US, M_CLAT_P99_US };
-static const char *const panel_titles[4] = { "Bandwidth", "IOPS", "Mean latency", "p99 completion latency" };
+const enum metric panel_metrics[4] = { M_BW_KIB, M_IOPS, M_LAT_MEAN_US, M_CLAT_P99_US };
+const char *const panel_titles[4] = { "Bandwidth", "IOPS", "Mean latency", "p99 completion latency" };
 static const char *const abs_units[4] = { "MiB/s", "kIOPS", "us", "us" };
 static const double abs_scale[4] = { 1.0 / 1024.0, 1.0 / 1000.0, 1.0, 1.0 };
 
@@ -33,7 +33,7 @@ static const char *const palette[] = { "#0072B2", "#E69F00", "#009E73", "#CC79A7
 #define NPALETTE (sizeof(palette) / sizeof(palette[0]))
 
 /* A file-name-safe copy of a condition or backend name. */
-static void safe_name(const char *in, char *out, size_t len)
+void safe_name(const char *in, char *out, size_t len)
 {
 	size_t i = 0;
 	for (; in[i] && i + 1 < len; i++) {
@@ -46,7 +46,7 @@ static void safe_name(const char *in, char *out, size_t len)
 }
 
 /* A string for a gnuplot single-quoted literal (quotes doubled) and enhanced text (escapes). */
-static void gp_text(FILE *f, const char *s)
+void gp_text(FILE *f, const char *s)
 {
 	for (; *s; s++) {
 		if (*s == '\'')
@@ -67,7 +67,7 @@ static void gp_accel(FILE *f, unsigned accel)
 		accel & ACCEL_TCG ? ": CPU emulated, the pipeline, not hardware costs" : "");
 }
 
-static void gp_accel_note(FILE *f, const struct rowset *rs, size_t cond)
+void gp_accel_note(FILE *f, const struct rowset *rs, size_t cond)
 {
 	unsigned accel = 0;
 	for (size_t i = 0; i < rs->n; i++)
@@ -76,26 +76,14 @@ static void gp_accel_note(FILE *f, const struct rowset *rs, size_t cond)
 	gp_accel(f, accel);
 }
 
-struct workload {
-	struct signature sig;
-	enum direction dir;
-};
-
 static int cmp_workload(const struct workload *a, const struct workload *b)
 {
 	int c = signature_cmp(&a->sig, &b->sig);
 	return c ? c : (int)a->dir - (int)b->dir;
 }
 
-struct axes {
-	struct workload *w;
-	size_t nw;
-	const char **backends;
-	size_t nb;
-};
-
 /* The workloads and backends with at least one row for compare condition cond. */
-static int collect_axes(const struct rowset *rs, size_t cond, struct axes *ax)
+int collect_axes(const struct rowset *rs, size_t cond, struct axes *ax)
 {
 	memset(ax, 0, sizeof(*ax));
 	ax->w = calloc(rs->n + 1, sizeof(*ax->w));
@@ -134,7 +122,7 @@ static int collect_axes(const struct rowset *rs, size_t cond, struct axes *ax)
 	return 0;
 }
 
-static void free_axes(struct axes *ax)
+void free_axes(struct axes *ax)
 {
 	free(ax->w);
 	free(ax->backends);
@@ -152,7 +140,7 @@ static const struct row *find_row(const struct rowset *rs, size_t cond, const ch
 	return NULL;
 }
 
-static void workload_label(const struct workload *w, char *out, size_t len)
+void workload_label(const struct workload *w, char *out, size_t len)
 {
 	char label[160];
 	signature_label(&w->sig, w->dir, label, sizeof(label));
@@ -161,7 +149,7 @@ static void workload_label(const struct workload *w, char *out, size_t len)
 	snprintf(out, len, "%s%s%s", label, mixed ? " " : "", mixed ? direction_name(w->dir) : "");
 }
 
-static FILE *open_out(const char *dir, const char *name, char *path, size_t len)
+FILE *open_out(const char *dir, const char *name, char *path, size_t len)
 {
 	snprintf(path, len, "%s/%s", dir, name);
 	return fopen(path, "w");
@@ -339,12 +327,7 @@ static void write_cdf_block(FILE *f, const struct hist *h)
 	fputs("\n\n", f);
 }
 
-struct render_list {
-	FILE *render;		/* render.gp: sets terminals and loads each figure's script */
-	unsigned figures;
-};
-
-static void add_figure(struct render_list *rl, const char *stem, int width, int height)
+void add_figure(struct render_list *rl, const char *stem, int width, int height)
 {
 	fprintf(rl->render,
 		"set terminal pngcairo size %d,%d font 'Sans,10' enhanced\nset output '%s.png'\nload '%s.gp'\nreset\n"
@@ -509,7 +492,7 @@ static int write_condition(const char *outdir, const struct store *st, size_t ba
 }
 
 /* gnuplot itself: CVMIO_GNUPLOT, else the first gnuplot on PATH. */
-static bool find_gnuplot(const char *override, char *out, size_t len)
+bool find_gnuplot(const char *override, char *out, size_t len)
 {
 	if (override && override[0]) {
 		snprintf(out, len, "%s", override);
@@ -528,7 +511,7 @@ static bool find_gnuplot(const char *override, char *out, size_t len)
 	return false;
 }
 
-static int run_gnuplot(const char *gnuplot, const char *outdir, const char *script)
+int run_gnuplot(const char *gnuplot, const char *outdir, const char *script, const char *log_name)
 {
 	pid_t pid = fork();
 	if (pid < 0)
@@ -536,7 +519,7 @@ static int run_gnuplot(const char *gnuplot, const char *outdir, const char *scri
 	if (pid == 0) {
 		if (chdir(outdir))
 			_exit(126);
-		int log = open("render.log", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		int log = open(log_name, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 		if (log >= 0) {
 			dup2(log, STDOUT_FILENO);
 			dup2(log, STDERR_FILENO);
@@ -575,7 +558,7 @@ int plot_write(const char *outdir, const char *gnuplot, const struct store *st, 
 	bad |= fclose(rl.render) != 0;
 	if (rc || bad)
 		return cvmio_error(CVMIO_EXIT_ENV, "analyze", "--plot %s: writing the scripts failed", outdir);
-	int st_gp = run_gnuplot(gp_path, outdir, "render.gp");
+	int st_gp = run_gnuplot(gp_path, outdir, "render.gp", "render.log");
 	if (st_gp)
 		return cvmio_error(CVMIO_EXIT_ENV, "analyze", "gnuplot failed (exit %d); see %s/render.log",
 				   st_gp, outdir);
@@ -584,15 +567,20 @@ int plot_write(const char *outdir, const char *gnuplot, const struct store *st, 
 
 int plot_run_script(const char *gnuplot, const char *outdir, const char *script)
 {
-	char gp_path[4096];
+	char gp_path[4096], log[256];
+	size_t stem = strlen(script);
 	int st_gp;
 
 	if (!find_gnuplot(gnuplot, gp_path, sizeof(gp_path)))
 		return cvmio_error(CVMIO_EXIT_ENV, "analyze", "--plot: gnuplot not found%s%s (install gnuplot-nox)",
 				   gnuplot ? " at " : " on PATH", gnuplot ? gnuplot : "");
-	st_gp = run_gnuplot(gp_path, outdir, script);
+	/* suite.gp logs to suite.log */
+	if (stem > 3 && !strcmp(script + stem - 3, ".gp"))
+		stem -= 3;
+	snprintf(log, sizeof(log), "%.*s.log", (int)stem, script);
+	st_gp = run_gnuplot(gp_path, outdir, script, log);
 	if (st_gp)
-		return cvmio_error(CVMIO_EXIT_ENV, "analyze", "gnuplot failed (exit %d); see %s/render.log",
-				   st_gp, outdir);
+		return cvmio_error(CVMIO_EXIT_ENV, "analyze", "gnuplot failed (exit %d); see %s/%s",
+				   st_gp, outdir, log);
 	return 0;
 }

@@ -142,32 +142,59 @@ static int percentile_interval(double *vals, size_t n, unsigned want, double *lo
 	return 0;
 }
 
-int bootstrap_ratio_ci(const double *b, size_t nb, const double *c, size_t nc, unsigned resamples,
-		       uint64_t seed, double *lo, double *hi)
+/* The statistic of one resample: the product of each side's median raised to its power. */
+static bool resample_statistic(struct prng *p, const struct boot_side *sides, size_t nsides,
+			       size_t *scratch, double *out)
+{
+	double num = 1, den = 1;
+	for (size_t s = 0; s < nsides; s++) {
+		double m = resample_median(p, sides[s].v, sides[s].n, scratch);
+		if (sides[s].power > 0)
+			num *= m;
+		else
+			den *= m;
+	}
+	*out = num / den;
+	return den != 0 && isfinite(*out);
+}
+
+int bootstrap_median_quotient_ci(const struct boot_side *sides, size_t nsides, unsigned resamples,
+				 uint64_t seed, double *lo, double *hi)
 {
 	*lo = *hi = NAN;
-	if (!nb || !nc || !resamples)
+	size_t most = 0;
+	for (size_t s = 0; s < nsides; s++) {
+		if (!sides[s].n)
+			return -1;
+		most = sides[s].n > most ? sides[s].n : most;
+	}
+	if (!nsides || !resamples)
 		return -1;
-	size_t *scratch = malloc((nb > nc ? nb : nc) * sizeof(size_t));
-	double *ratios = malloc(resamples * sizeof(double));
-	if (!scratch || !ratios) {
+	size_t *scratch = malloc(most * sizeof(size_t));
+	double *stats = malloc(resamples * sizeof(double));
+	if (!scratch || !stats) {
 		free(scratch);
-		free(ratios);
+		free(stats);
 		return -1;
 	}
 	struct prng p;
 	prng_seed(&p, seed);
 	size_t n = 0;
-	for (unsigned r = 0; r < resamples; r++) {
-		double mb = resample_median(&p, b, nb, scratch);
-		double mc = resample_median(&p, c, nc, scratch);
-		if (mb != 0 && isfinite(mc / mb))
-			ratios[n++] = mc / mb;
-	}
-	int rc = percentile_interval(ratios, n, resamples, lo, hi);
+	/* the sides are drawn in the order given, each resample: the sequence is part of the contract */
+	for (unsigned r = 0; r < resamples; r++)
+		if (resample_statistic(&p, sides, nsides, scratch, &stats[n]))
+			n++;
+	int rc = percentile_interval(stats, n, resamples, lo, hi);
 	free(scratch);
-	free(ratios);
+	free(stats);
 	return rc;
+}
+
+int bootstrap_ratio_ci(const double *b, size_t nb, const double *c, size_t nc, unsigned resamples,
+		       uint64_t seed, double *lo, double *hi)
+{
+	const struct boot_side sides[2] = { { b, nb, -1 }, { c, nc, +1 } };
+	return bootstrap_median_quotient_ci(sides, 2, resamples, seed, lo, hi);
 }
 
 int bootstrap_median_ci(const double *v, size_t n, unsigned resamples, uint64_t seed, double *lo,

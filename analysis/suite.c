@@ -317,11 +317,6 @@ static void write_csv(FILE *out, const struct suite_table_opts *o, const struct 
 	}
 }
 
-static json_object *num_or_null(double v)
-{
-	return isfinite(v) ? json_object_new_double(v) : NULL;
-}
-
 static void write_json(FILE *out, const struct suite_table_opts *o, const struct suite_row *rows, size_t n)
 {
 	json_object *arr = json_object_new_array();

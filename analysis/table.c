@@ -95,7 +95,7 @@ static void write_csv(FILE *out, const struct store *st, size_t baseline, const 
 
 /* ---- JSON ---- */
 
-static struct json_object *num_or_null(double v)
+struct json_object *num_or_null(double v)
 {
 	return isfinite(v) ? json_object_new_double(v) : NULL;
 }
@@ -183,7 +183,7 @@ void row_cells(const struct row *r, struct cells *cl, bool *any_unverified)
 		snprintf(cl->c[9], sizeof(cl->c[9]), "%zu/%zu", r->n_baseline, r->n_compare);
 }
 
-static void latex_escaped(FILE *out, const char *s)
+void latex_escaped(FILE *out, const char *s)
 {
 	for (; *s; s++) {
 		if (strchr("&%$#_{}", *s))
@@ -192,7 +192,7 @@ static void latex_escaped(FILE *out, const char *s)
 	}
 }
 
-static void md_escaped(FILE *out, const char *s)
+void md_escaped(FILE *out, const char *s)
 {
 	for (; *s; s++) {
 		if (*s == '*' || *s == '|' || *s == '_')

@@ -283,6 +283,42 @@ static void test_bootstrap_determinism(void **state)
 		assert_int_equal(prng_below(&p, 13), prng_below(&q, 13));
 }
 
+/*
+ * Synthetic data with a known answer: backend b loses exactly 20% (every
+ * compare value is 0.8 x a baseline value), the reference exactly 10%; the
+ * ratio of penalties is 0.8 / 0.9 = 0.8889 and, with values spread by only
+ * +-0.2%, its four-sample interval must hold it and be narrow.
+ */
+static void test_ratio_of_penalties_interval(void **state)
+{
+	(void)state;
+	double pb[] = { 998, 999, 1000, 1001, 1002 }, pr[] = { 499, 499.5, 500, 500.5, 501 };
+	double cb[5], cr[5];
+	for (int i = 0; i < 5; i++) {
+		cb[i] = 0.8 * pb[i];
+		cr[i] = 0.9 * pr[i];
+	}
+	const struct boot_side sides[4] = { { pb, 5, -1 }, { cb, 5, +1 }, { pr, 5, +1 }, { cr, 5, -1 } };
+	double lo, hi;
+	assert_int_equal(bootstrap_median_quotient_ci(sides, 4, 2000, 42, &lo, &hi), 0);
+	double want = 0.8 / 0.9;
+	assert_true(lo <= want && want <= hi);
+	assert_true(hi - lo < 0.01);
+	/* the extremes a resample can reach bound the interval: (0.8*998/1002) / (0.9*501/499) ... */
+	assert_true(lo >= (0.8 * 998 / 1002) / (0.9 * 501 / 499) - 1e-12);
+	assert_true(hi <= (0.8 * 1002 / 998) / (0.9 * 499 / 501) + 1e-12);
+	/* two sides are the ratio interval itself, draw for draw */
+	const struct boot_side two[2] = { { pb, 5, -1 }, { cb, 5, +1 } };
+	double lo2, hi2, lo3, hi3;
+	assert_int_equal(bootstrap_median_quotient_ci(two, 2, 2000, 42, &lo2, &hi2), 0);
+	assert_int_equal(bootstrap_ratio_ci(pb, 5, cb, 5, 2000, 42, &lo3, &hi3), 0);
+	assert_true(lo2 == lo3 && hi2 == hi3);
+	/* an empty side has no interval */
+	const struct boot_side empty[2] = { { pb, 5, -1 }, { cb, 0, +1 } };
+	assert_int_equal(bootstrap_median_quotient_ci(empty, 2, 2000, 42, &lo, &hi), -1);
+	assert_true(isnan(lo) && isnan(hi));
+}
+
 static void test_median_and_rank_test(void **state)
 {
 	(void)state;
@@ -414,6 +450,7 @@ int main(void)
 		cmocka_unit_test(test_bad_inputs),
 		cmocka_unit_test(test_bootstrap_determinism),
 		cmocka_unit_test(test_median_and_rank_test),
+		cmocka_unit_test(test_ratio_of_penalties_interval),
 		cmocka_unit_test(test_signed_rank_published),
 		cmocka_unit_test(test_mann_whitney_ties_exact),
 		cmocka_unit_test(test_interval_coverage),
