@@ -9,6 +9,7 @@
 #include <json.h>
 
 #include "check_decode.h"
+#include "check_counters.h"
 
 #define MAX_VIRTIO_DEVS 64
 
@@ -32,6 +33,7 @@ struct guest_facts {
 	int64_t io_tlb_used, io_tlb_used_hiwater, io_tlb_nslabs;  /* -1 unknown */
 	char cmdline[4096];
 	int cmdline_known;
+	struct guest_counters counters;    /* check_counters.c */
 };
 
 /* root: "" for the live system, or a folder holding proc/, sys/, dev/ (tests). */

@@ -229,6 +229,7 @@ void guest_facts_gather(const char *root, struct guest_facts *g)
 	g->io_tlb_used_hiwater = read_number(root, "/sys/kernel/debug/swiotlb/io_tlb_used_hiwater");
 	g->io_tlb_nslabs = read_number(root, "/sys/kernel/debug/swiotlb/io_tlb_nslabs");
 	derive_encryption(g);
+	guest_counters_gather(root, &g->counters);
 }
 
 void guest_facts_confirms(const struct guest_facts *g, bool confirms[N_CHECK_MODES])
@@ -289,6 +290,8 @@ json_object *guest_facts_json(const struct guest_facts *g, const bool confirms[N
 	json_object_object_add(o, "swiotlb", sw);
 	json_object_object_add(o, "kernel_cmdline",
 			       g->cmdline_known ? json_object_new_string(g->cmdline) : NULL);
+	json_object_object_add(o, "counters", guest_counters_json(&g->counters, g->io_tlb_used,
+								  g->io_tlb_used_hiwater));
 	json_object_object_add(o, "confirms", json_confirms(confirms));
 	return o;
 }
@@ -327,6 +330,7 @@ void guest_facts_text(const struct guest_facts *g, const bool confirms[N_CHECK_M
 	print_count("swiotlb io_tlb_used", g->io_tlb_used);
 	print_count("swiotlb used_hiwater", g->io_tlb_used_hiwater);
 	print_count("swiotlb io_tlb_nslabs", g->io_tlb_nslabs);
+	guest_counters_text(&g->counters);
 	printf("confirms:");
 	for (int i = 0; i < N_CHECK_MODES; i++)
 		printf(" %s=%s", check_modes[i], confirms[i] ? "yes" : "no");
