@@ -46,4 +46,7 @@ void *cvmio_grow(void *items, size_t used, size_t *cap, size_t elem_size);
 /* The whole text file at path (malloc'd), or NULL with errno set. */
 char *cvmio_read_file(const char *path);
 
+/* mkdir -p path (mode 0755): 0, or -1 with errno set. */
+int cvmio_mkdir_p(const char *path);
+
 #endif

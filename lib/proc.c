@@ -137,6 +137,15 @@ char *proc_output(char *const argv[], int timeout_s)
 	return buf;
 }
 
+char *proc_output_line(char *const argv[], int timeout_s)
+{
+	char *out = proc_output(argv, timeout_s);
+
+	if (out)
+		out[strcspn(out, "\n")] = '\0';
+	return out;
+}
+
 void proc_describe(int status, char *buf, size_t len)
 {
 	if (WIFEXITED(status))

@@ -27,6 +27,9 @@ void proc_stop(pid_t pid, int grace_ms);
 /* Run argv to completion (bounded by timeout_s) and return its stdout (malloc'd) or NULL. */
 char *proc_output(char *const argv[], int timeout_s);
 
+/* The first line of proc_output() (without its newline), or NULL. */
+char *proc_output_line(char *const argv[], int timeout_s);
+
 /* Milliseconds on the monotonic clock. */
 long long now_ms(void);
 void sleep_ms(int ms);

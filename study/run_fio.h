@@ -23,7 +23,7 @@ struct fio_job {
 	const char *output;          /* --output file (temporary name) */
 	const char *log;             /* the client's stdout and stderr */
 	int timeout_s;
-	volatile sig_atomic_t *stop; /* set by the SIGINT/SIGTERM handler */
+	const volatile sig_atomic_t *stop; /* set by the SIGINT/SIGTERM handler */
 	/* returns 0 and says why when a target died mid-run (NULL = not checked) */
 	int (*alive)(void *ctx, char *why, size_t len);
 	void *ctx;

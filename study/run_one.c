@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * One run of the plan: fio's client against the condition's servers, the
+ * result linked into place (never overwriting one), or a .failed file that
+ * says why; the run's entry in the manifest.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cvmio.h"
+#include "run_manifest.h"
+#include "run_runner.h"
+
+static void write_failed(const char *path, const char *reason)
+{
+	char tmp[PATH_MAX + 64];
+	char *earlier = cvmio_read_file(path);
+	FILE *f;
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	f = fopen(tmp, "w");
+	if (!f)
+		return;
+	fprintf(f, "%s\n", reason);
+	if (earlier)
+		fprintf(f, "earlier attempt: %s", earlier);
+	fclose(f);
+	rename(tmp, path);
+	free(earlier);
+}
+
+enum fio_outcome run_one(struct runner *r, struct condition *c, const struct run_item *it)
+{
+	const struct study *s = r->s;
+	const char *engine = s->engines.v[it->engine], *backend = s->backends.v[it->backend];
+	char dir[PATH_MAX], result[PATH_MAX + 32], failed[PATH_MAX + 32], tmp[PATH_MAX + 48],
+	     log[PATH_MAX + 48], rel[1024], reason[1024], engine_value[300];
+	char *env[9] = { 0 };
+	double seconds = 0;
+	enum fio_outcome out;
+
+	plan_run_dir(s, r->outdir, it, dir, sizeof(dir));
+	plan_run_path(s, r->outdir, it, ".json", result, sizeof(result));
+	plan_run_path(s, r->outdir, it, ".failed", failed, sizeof(failed));
+	plan_run_relpath(s, it, ".json", rel, sizeof(rel));
+	snprintf(tmp, sizeof(tmp), "%s/.rep-%d.json.tmp", dir, it->rep);
+	snprintf(log, sizeof(log), "%s/.rep-%d.log.tmp", dir, it->rep);
+
+	if (cvmio_mkdir_p(dir)) {
+		snprintf(reason, sizeof(reason), "cannot create %.800s: %s", dir, strerror(errno));
+		out = FIO_FAILED;
+	} else if (!c->usable) {
+		snprintf(reason, sizeof(reason), "no guest: %s", c->why);
+		out = *r->stop ? FIO_INTERRUPTED : FIO_FAILED;
+	} else {
+		study_engine_value(engine, engine_value, sizeof(engine_value));
+		if (asprintf(&env[0], "TARGET=%s", study_guest_target(s, backend, engine)) < 0 ||
+		    asprintf(&env[1], "ENGINE=%s", engine_value) < 0 ||
+		    asprintf(&env[2], "RUNTIME=%d", s->runtime) < 0 ||
+		    asprintf(&env[3], "RAMP=%d", s->ramp) < 0 ||
+		    asprintf(&env[4], "CVMIO_MODE=%s", s->modes.v[it->mode]) < 0 ||
+		    asprintf(&env[5], "CVMIO_BACKEND=%s", backend) < 0 ||
+		    asprintf(&env[6], "SIZE=%s", s->size) < 0)
+			abort();
+		unlink(log);
+		struct fio_job j = {
+			.fio = r->fio, .servers = c->servers, .n_servers = c->n_servers,
+			.jobfile = s->jobfiles[it->jobfile].path, .env = env, .output = tmp, .log = log,
+			.timeout_s = s->run_timeout ? s->run_timeout
+				: 120 + 3 * fio_job_sections(s->jobfiles[it->jobfile].path) * (s->runtime + s->ramp),
+			.stop = &*r->stop, .alive = c->n_guests ? cond_alive : NULL, .ctx = c,
+			.tick = run_progress_tick, .tick_ctx = r,
+		};
+		out = fio_run(&j, reason, sizeof(reason), &seconds);
+		if (out == FIO_FAILED && c->n_guests) {
+			/* fio loses its server when the guest dies: say so */
+			char why[600];
+			if (!cond_alive(c, why, sizeof(why))) {
+				size_t n = strlen(why);
+				snprintf(why + n, sizeof(why) - n, " (%.300s)", reason);
+				snprintf(reason, sizeof(reason), "%s", why);
+				out = FIO_TARGET_DIED;
+			}
+		}
+		for (int i = 0; env[i]; i++)
+			free(env[i]);
+		r->fio_seconds += seconds;
+	}
+	if (out == FIO_OK) {
+		/* link() never replaces an existing file: a result is never overwritten */
+		if (link(tmp, result)) {
+			snprintf(reason, sizeof(reason), "cannot store %.800s: %s (not overwritten)", result, strerror(errno));
+			out = FIO_FAILED;
+		} else {
+			unlink(failed);
+		}
+	}
+	unlink(tmp);
+	unlink(log);
+	if (out == FIO_INTERRUPTED)
+		return out;
+	if (out != FIO_OK) {
+		snprintf(r->last_reason, sizeof(r->last_reason), "%.299s", reason);
+		write_failed(failed, reason);
+		if (out == FIO_TIMEOUT || out == FIO_TARGET_DIED) {
+			cond_stop(c);
+			snprintf(c->why, sizeof(c->why), "%.590s", reason);
+		} else if (c->n_guests && c->usable && !cond_alive(c, c->why, sizeof(c->why))) {
+			cond_stop(c);
+		}
+	}
+	manifest_add_run(c->manifest, rel, out == FIO_OK, out == FIO_OK ? NULL : reason, seconds);
+	manifest_write(c->manifest, c->manifest_path);
+	return out;
+}
