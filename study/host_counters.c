@@ -216,6 +216,20 @@ static void sample_qmp(pid_t pid, const char *qmp_path, struct host_sample *s,
 	free(q);
 }
 
+/* The first field of schedstat: nanoseconds on a CPU (exact, where stat has 10 ms ticks). */
+static int64_t read_run_ns(const char *task_dir)
+{
+	char path[PATH_MAX + 300], *text;
+	long long ns;
+	int ok;
+
+	snprintf(path, sizeof(path), "%s/schedstat", task_dir);
+	text = cvmio_read_file(path);
+	ok = text && sscanf(text, "%lld", &ns) == 1;
+	free(text);
+	return ok ? ns : -1;
+}
+
 static int read_task(const char *path, int *tid, char *comm, size_t len, int64_t *u, int64_t *sys)
 {
 	char *text = cvmio_read_file(path);
@@ -254,15 +268,17 @@ int host_sample_take(pid_t pid, const char *qmp_path, const char *proc_root, str
 		return -1;
 	}
 	while ((de = readdir(d)) && s->n_tasks < MAX_QEMU_TASKS) {
-		char task[PATH_MAX + 300];
+		char dir[PATH_MAX + 280], task[PATH_MAX + 300];
 
 		if (de->d_name[0] == '.')
 			continue;
-		snprintf(task, sizeof(task), "%s/%s/stat", path, de->d_name);
+		snprintf(dir, sizeof(dir), "%s/%s", path, de->d_name);
+		snprintf(task, sizeof(task), "%s/stat", dir);
 		/* a thread may end between readdir and read: it is then in proc_* only */
 		if (read_task(task, &s->tasks[s->n_tasks].tid, comm, sizeof(comm),
 			      &s->tasks[s->n_tasks].user, &s->tasks[s->n_tasks].system) < 0)
 			continue;
+		s->tasks[s->n_tasks].run_ns = read_run_ns(dir);
 		s->tasks[s->n_tasks].kind = qemu_thread_classify(s->tasks[s->n_tasks].tid, (int)pid,
 								 comm, &ids);
 		s->n_tasks++;
@@ -314,33 +330,52 @@ static void add_skip(json_object *skipped, const char *what, const char *why)
 	json_object_array_add(skipped, o);
 }
 
+/* Both samples have every live thread's schedstat. */
+static int have_run_ns(const struct host_sample *b, const struct host_sample *a)
+{
+	for (int i = 0; i < a->n_tasks; i++) {
+		int j = task_index(b, a->tasks[i].tid);
+
+		if (a->tasks[i].run_ns < 0 || (j >= 0 && b->tasks[j].run_ns < 0))
+			return 0;
+	}
+	return 1;
+}
+
 json_object *host_sample_delta_json(const struct host_sample *b, const struct host_sample *a,
 				    json_object *skipped)
 {
-	int64_t user[N_THREAD_KINDS] = { 0 }, sys[N_THREAD_KINDS] = { 0 }, all[N_THREAD_KINDS];
-	int threads[N_THREAD_KINDS] = { 0 };
-	json_object *o = json_object_new_object(), *n = json_object_new_object();
+	int64_t user[N_THREAD_KINDS] = { 0 }, sys[N_THREAD_KINDS] = { 0 }, ticks[N_THREAD_KINDS];
+	double run_us[N_THREAD_KINDS] = { 0 };
+	int threads[N_THREAD_KINDS] = { 0 }, exact = have_run_ns(b, a);
+	json_object *o = json_object_new_object(), *n = json_object_new_object(), *cpu;
 
 	/* a thread born during the run spent all its time in it */
 	for (int i = 0; i < a->n_tasks; i++) {
 		int j = task_index(b, a->tasks[i].tid);
+		enum qemu_thread_kind k = a->tasks[i].kind;
 
-		user[a->tasks[i].kind] += a->tasks[i].user - (j < 0 ? 0 : b->tasks[j].user);
-		sys[a->tasks[i].kind] += a->tasks[i].system - (j < 0 ? 0 : b->tasks[j].system);
-		threads[a->tasks[i].kind]++;
-	}
-	/* "other" is the process's total less the named kinds: threads that ended count too */
-	user[THREAD_OTHER] = a->proc_user - b->proc_user;
-	sys[THREAD_OTHER] = a->proc_system - b->proc_system;
-	for (int k = 0; k < THREAD_OTHER; k++) {
-		user[THREAD_OTHER] -= user[k];
-		sys[THREAD_OTHER] -= sys[k];
+		user[k] += a->tasks[i].user - (j < 0 ? 0 : b->tasks[j].user);
+		sys[k] += a->tasks[i].system - (j < 0 ? 0 : b->tasks[j].system);
+		run_us[k] += (double)(a->tasks[i].run_ns - (j < 0 ? 0 : b->tasks[j].run_ns)) / 1e3;
+		threads[k]++;
 	}
 	for (int k = 0; k < N_THREAD_KINDS; k++)
-		all[k] = user[k] + sys[k];
-	json_object_object_add(o, "cpu_us", kinds_json(all, a->clk_tck));
+		ticks[k] = user[k] + sys[k];
+	if (exact) {
+		cpu = json_object_new_object();
+		for (int k = 0; k < N_THREAD_KINDS; k++)
+			json_object_object_add(cpu, qemu_thread_kind_names[k],
+					       json_object_new_double(run_us[k]));
+	} else {
+		cpu = kinds_json(ticks, a->clk_tck);
+	}
+	json_object_object_add(o, "cpu_us", cpu);
+	json_object_object_add(o, "cpu_us_from", json_object_new_string(exact ? "schedstat" : "stat ticks"));
 	json_object_object_add(o, "cpu_user_us", kinds_json(user, a->clk_tck));
 	json_object_object_add(o, "cpu_system_us", kinds_json(sys, a->clk_tck));
+	json_object_object_add(o, "process_cpu_us", json_object_new_double(
+		ticks_us(a->proc_user + a->proc_system - b->proc_user - b->proc_system, a->clk_tck)));
 	json_object_object_add(o, "tick_us", json_object_new_double(1e6 / (double)a->clk_tck));
 	for (int k = 0; k < N_THREAD_KINDS; k++)
 		json_object_object_add(n, qemu_thread_kind_names[k], json_object_new_int(threads[k]));

@@ -69,7 +69,12 @@ struct host_sample {
 	long clk_tck;
 	int64_t proc_user, proc_system;          /* the whole process, exited threads included */
 	int n_tasks;
-	struct { int tid; enum qemu_thread_kind kind; int64_t user, system; } tasks[MAX_QEMU_TASKS];
+	struct {
+		int tid;
+		enum qemu_thread_kind kind;
+		int64_t user, system;            /* clock ticks, /proc/.../stat */
+		int64_t run_ns;                  /* on-CPU ns, /proc/.../schedstat; -1 unknown */
+	} tasks[MAX_QEMU_TASKS];
 	int ids_from_qmp;                        /* the classification used QMP's ids */
 	int kvm_enabled;                         /* query-kvm: 1, 0, -1 unknown */
 	int kvm_known;                           /* sums below valid */
@@ -89,8 +94,11 @@ int host_sample_take(pid_t pid, const char *qmp_path, const char *proc_root, str
 
 /*
  * What happened between two samples of one process: {"cpu_us":{kind:us},
- * "cpu_user_us":{..},"cpu_system_us":{..},"threads":{kind:n},"threads_by":"qmp"|"names",
- * "kvm":{name:delta}|null}; a KVM skip adds {"what":"kvm_exits","why":..} to skipped.
+ * "cpu_us_from":"schedstat"|"stat ticks","cpu_user_us":{..},"cpu_system_us":{..},
+ * "process_cpu_us":us,"threads":{kind:n},"threads_by":..,"kvm_exits":{name:delta}|null};
+ * a KVM skip adds {"what":"kvm_exits","why":..} to skipped.  Per kind, only
+ * threads alive at the second sample count (one that ended took its time
+ * along; process_cpu_us, the whole process's, still has it).
  */
 json_object *host_sample_delta_json(const struct host_sample *before, const struct host_sample *after,
 				    json_object *skipped);

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cvmio.h"
+#include "run_counters.h"
 #include "run_manifest.h"
 #include "run_runner.h"
 
@@ -32,6 +33,20 @@ static void write_failed(const char *path, const char *reason)
 	free(earlier);
 }
 
+/* rep-N.counters beside rep-N.json; a failure to write them is a warning, not a failed run */
+static void run_store_counters(struct runner *r, struct run_counters *counters, struct condition *c,
+			       const struct run_item *it, const char *result)
+{
+	const struct study *s = r->s;
+	char path[PATH_MAX + 32], why[PATH_MAX + 300];
+
+	plan_run_path(s, r->outdir, it, ".counters", path, sizeof(path));
+	if (run_counters_finish(counters, c->guests,
+				study_guest_target(s, s->backends.v[it->backend], s->engines.v[it->engine]),
+				result, path, why, sizeof(why)) < 0)
+		run_note(r, "warning: counters: %s", why);
+}
+
 enum fio_outcome run_one(struct runner *r, struct condition *c, const struct run_item *it)
 {
 	const struct study *s = r->s;
@@ -39,6 +54,7 @@ enum fio_outcome run_one(struct runner *r, struct condition *c, const struct run
 	char dir[PATH_MAX], result[PATH_MAX + 32], failed[PATH_MAX + 32], tmp[PATH_MAX + 48],
 	     log[PATH_MAX + 48], rel[1024], reason[1024], engine_value[300];
 	char *env[9] = { 0 };
+	struct run_counters counters = { 0 };
 	double seconds = 0;
 	enum fio_outcome out;
 
@@ -74,6 +90,7 @@ enum fio_outcome run_one(struct runner *r, struct condition *c, const struct run
 			.stop = &*r->stop, .alive = c->n_guests ? cond_alive : NULL, .ctx = c,
 			.tick = run_progress_tick, .tick_ctx = r,
 		};
+		run_counters_begin(&counters, c->guests, c->n_guests);
 		out = fio_run(&j, reason, sizeof(reason), &seconds);
 		if (out == FIO_FAILED && c->n_guests) {
 			/* fio loses its server when the guest dies: say so */
@@ -96,8 +113,10 @@ enum fio_outcome run_one(struct runner *r, struct condition *c, const struct run
 			out = FIO_FAILED;
 		} else {
 			unlink(failed);
+			run_store_counters(r, &counters, c, it, result);
 		}
 	}
+	run_counters_free(&counters);
 	unlink(tmp);
 	unlink(log);
 	if (out == FIO_INTERRUPTED)

@@ -158,12 +158,17 @@ static void put(const char *path, const char *text)
 	fclose(f);
 }
 
-/* A proc tree of the recorded process, its times set per phase. */
-static void lay_out(const char *root, int64_t vcpu0_u, int64_t main_u, int64_t proc_u, int64_t proc_s)
+/*
+ * A proc tree of one process, its times set per phase: the main thread,
+ * call_rcu, and three vCPU threads (29650 29651 29652; the iothread 29649 of
+ * the recording has ended).  run_ns < 0: no schedstat files.
+ */
+static void lay_out(const char *root, int64_t vcpu0_u, int64_t main_u, int64_t proc_u, int64_t proc_s,
+		    long long vcpu0_ns)
 {
+	static const int tids[] = { 29647, 29648, 29650, 29651, 29652 };
 	char path[512], line[600];
 
-	snprintf(path, sizeof(path), "%s/proc/29647/task/29650", root);
 	mkdir(root, 0700);
 	snprintf(path, sizeof(path), "%s/proc", root);
 	mkdir(path, 0700);
@@ -172,13 +177,18 @@ static void lay_out(const char *root, int64_t vcpu0_u, int64_t main_u, int64_t p
 	snprintf(path, sizeof(path), "%s/proc/29647/task", root);
 	mkdir(path, 0700);
 	for (int i = 0; i < 5; i++) {
-		int tid = 29647 + i + (i >= 2);   /* 29647 29648 29650 29651 29652: the iothread ended */
-		snprintf(path, sizeof(path), "%s/proc/29647/task/%d", root, tid);
+		snprintf(path, sizeof(path), "%s/proc/29647/task/%d", root, tids[i]);
 		mkdir(path, 0700);
-		snprintf(line, sizeof(line), "%d (%s) S 1 2 3 0 -1 0 0 0 0 0 %lld 1 0 0", tid,
+		snprintf(line, sizeof(line), "%d (%s) S 1 2 3 0 -1 0 0 0 0 0 %lld 1 0 0", tids[i],
 			 i == 0 ? "qemu-system-x86" : i == 1 ? "call_rcu" : "CPU 0/TCG",
 			 (long long)(i == 0 ? main_u : i == 2 ? vcpu0_u : 0));
-		snprintf(path, sizeof(path), "%s/proc/29647/task/%d/stat", root, tid);
+		snprintf(path, sizeof(path), "%s/proc/29647/task/%d/stat", root, tids[i]);
+		put(path, line);
+		if (vcpu0_ns < 0)
+			continue;
+		/* schedstat: on-CPU ns, wait ns, timeslices */
+		snprintf(line, sizeof(line), "%lld 999 7\n", i == 2 ? vcpu0_ns : 1000LL * i);
+		snprintf(path, sizeof(path), "%s/proc/29647/task/%d/schedstat", root, tids[i]);
 		put(path, line);
 	}
 	snprintf(line, sizeof(line), "29647 (qemu-system-x86) S 1 2 3 0 -1 0 0 0 0 0 %lld %lld 0 0",
@@ -187,31 +197,46 @@ static void lay_out(const char *root, int64_t vcpu0_u, int64_t main_u, int64_t p
 	put(path, line);
 }
 
+static double kind_us(json_object *d, const char *group, const char *kind)
+{
+	json_object *g, *v;
+
+	assert_true(json_object_object_get_ex(d, group, &g));
+	assert_true(json_object_object_get_ex(g, kind, &v));
+	return json_object_get_double(v);
+}
+
 static void deltas(void **state)
 {
-	char before[] = "/tmp/cvmio-host-XXXXXX", err[200];
+	char root[] = "/tmp/cvmio-host-XXXXXX", err[200], cmd[600];
 	struct host_sample *a = calloc(2, sizeof(*a)), *b = a + 1;
-	json_object *skipped = json_object_new_array(), *d, *cpu, *v;
+	json_object *skipped = json_object_new_array(), *d, *v;
+	double tick;
 
 	(void)state;
-	assert_non_null(mkdtemp(before));
-	lay_out(before, 100, 10, 500, 40);
-	assert_int_equal(host_sample_take(29647, NULL, before, b, err, sizeof(err)), 0);
+	assert_non_null(mkdtemp(root));
+	lay_out(root, 100, 10, 500, 40, -1);
+	assert_int_equal(host_sample_take(29647, NULL, root, b, err, sizeof(err)), 0);
 	assert_int_equal(b->n_tasks, 5);
-	lay_out(before, 160, 13, 600, 45);
-	assert_int_equal(host_sample_take(29647, NULL, before, a, err, sizeof(err)), 0);
+	lay_out(root, 160, 13, 600, 45, -1);
+	assert_int_equal(host_sample_take(29647, NULL, root, a, err, sizeof(err)), 0);
+	tick = 1e6 / (double)b->clk_tck;
 	d = host_sample_delta_json(b, a, skipped);
-	assert_true(json_object_object_get_ex(d, "cpu_us", &cpu));
-	/* at 100 ticks/s one tick is 10000 us; each task has stime 1 in both samples */
-	json_object_object_get_ex(cpu, "vcpu", &v);
-	assert_int_equal((long long)json_object_get_double(v), 60 * (1000000 / b->clk_tck));
-	json_object_object_get_ex(cpu, "main", &v);
-	assert_int_equal((long long)json_object_get_double(v), 3 * (1000000 / b->clk_tck));
-	json_object_object_get_ex(cpu, "iothread", &v);
-	assert_int_equal((long long)json_object_get_double(v), 0);
-	/* process: 100 user + 5 system more; of it 63 in named threads: 42 elsewhere */
-	json_object_object_get_ex(cpu, "other", &v);
-	assert_int_equal((long long)json_object_get_double(v), 42 * (1000000 / b->clk_tck));
+	/* no schedstat: clock ticks; each task's stime stays 1 */
+	json_object_object_get_ex(d, "cpu_us_from", &v);
+	assert_string_equal(json_object_get_string(v), "stat ticks");
+	assert_int_equal((long long)kind_us(d, "cpu_us", "vcpu"), (long long)(60 * tick));
+	assert_int_equal((long long)kind_us(d, "cpu_us", "main"), (long long)(3 * tick));
+	assert_int_equal((long long)kind_us(d, "cpu_us", "iothread"), 0);
+	assert_int_equal((long long)kind_us(d, "cpu_us", "other"), 0);
+	assert_int_equal((long long)kind_us(d, "cpu_user_us", "vcpu"), (long long)(60 * tick));
+	assert_int_equal((long long)kind_us(d, "cpu_system_us", "vcpu"), 0);
+	/* the whole process: 100 user + 5 system ticks more */
+	json_object_object_get_ex(d, "process_cpu_us", &v);
+	assert_int_equal((long long)json_object_get_double(v), (long long)(105 * tick));
+	json_object_object_get_ex(d, "threads", &v);
+	assert_string_equal(json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN),
+			    "{\"vcpu\":3,\"iothread\":0,\"main\":1,\"other\":1}");
 	json_object_object_get_ex(d, "threads_by", &v);
 	assert_string_equal(json_object_get_string(v), "thread names");
 	/* QMP not asked: the KVM exits are skipped with the reason */
@@ -219,16 +244,26 @@ static void deltas(void **state)
 	assert_null(v);
 	assert_int_equal(json_object_array_length(skipped), 1);
 	assert_non_null(strstr(json_object_to_json_string(skipped), "QMP not asked"));
+	json_object_put(d);
+
+	/* with schedstat: exact nanoseconds (vCPU 0 ran 2.5 ms more) */
+	lay_out(root, 100, 10, 500, 40, 1000000);
+	assert_int_equal(host_sample_take(29647, NULL, root, b, err, sizeof(err)), 0);
+	lay_out(root, 160, 13, 600, 45, 3500000);
+	assert_int_equal(host_sample_take(29647, NULL, root, a, err, sizeof(err)), 0);
+	d = host_sample_delta_json(b, a, skipped);
+	json_object_object_get_ex(d, "cpu_us_from", &v);
+	assert_string_equal(json_object_get_string(v), "schedstat");
+	assert_int_equal((long long)kind_us(d, "cpu_us", "vcpu"), 2500);
+	assert_int_equal((long long)kind_us(d, "cpu_us", "main"), 0);
+	json_object_put(d);
+
 	assert_int_equal(host_sample_take(1, NULL, "/nonexistent", a, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "/nonexistent/proc/1/stat"));
-	json_object_put(d);
 	json_object_put(skipped);
 	free(a);
-	{
-		char cmd[600];
-		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", before);
-		assert_int_equal(system(cmd), 0);
-	}
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
+	assert_int_equal(system(cmd), 0);
 }
 
 int main(void)
