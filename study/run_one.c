@@ -33,9 +33,13 @@ static void write_failed(const char *path, const char *reason)
 	free(earlier);
 }
 
-/* rep-N.counters beside rep-N.json; a failure to write them is a warning, not a failed run */
+/*
+ * rep-N.counters, written just before rep-N.json is linked into place (so a
+ * result never lacks the counters of its own run); output is fio's temporary
+ * output.  A failure to write them is a warning, not a failed run.
+ */
 static void run_store_counters(struct runner *r, struct run_counters *counters, struct condition *c,
-			       const struct run_item *it, const char *result)
+			       const struct run_item *it, const char *output)
 {
 	const struct study *s = r->s;
 	char path[PATH_MAX + 32], why[PATH_MAX + 300];
@@ -43,7 +47,7 @@ static void run_store_counters(struct runner *r, struct run_counters *counters, 
 	plan_run_path(s, r->outdir, it, ".counters", path, sizeof(path));
 	if (run_counters_finish(counters, c->guests,
 				study_guest_target(s, s->backends.v[it->backend], s->engines.v[it->engine]),
-				result, path, why, sizeof(why)) < 0)
+				output, path, why, sizeof(why)) < 0)
 		run_note(r, "warning: counters: %s", why);
 }
 
@@ -55,6 +59,7 @@ enum fio_outcome run_one(struct runner *r, struct condition *c, const struct run
 	     log[PATH_MAX + 48], rel[1024], reason[1024], engine_value[300];
 	char *env[9] = { 0 };
 	struct run_counters counters = { 0 };
+	char counters_path[PATH_MAX + 32];
 	double seconds = 0;
 	enum fio_outcome out;
 
@@ -91,6 +96,10 @@ enum fio_outcome run_one(struct runner *r, struct condition *c, const struct run
 			.tick = run_progress_tick, .tick_ctx = r,
 		};
 		run_counters_begin(&counters, c->guests, c->n_guests);
+		/* counters without their result are an interrupted attempt's: this run replaces them */
+		plan_run_path(s, r->outdir, it, ".counters", counters_path, sizeof(counters_path));
+		if (access(result, F_OK))
+			unlink(counters_path);
 		out = fio_run(&j, reason, sizeof(reason), &seconds);
 		if (out == FIO_FAILED && c->n_guests) {
 			/* fio loses its server when the guest dies: say so */
@@ -106,6 +115,8 @@ enum fio_outcome run_one(struct runner *r, struct condition *c, const struct run
 			free(env[i]);
 		r->fio_seconds += seconds;
 	}
+	if (out == FIO_OK && access(result, F_OK))
+		run_store_counters(r, &counters, c, it, tmp);
 	if (out == FIO_OK) {
 		/* link() never replaces an existing file: a result is never overwritten */
 		if (link(tmp, result)) {
@@ -113,7 +124,6 @@ enum fio_outcome run_one(struct runner *r, struct condition *c, const struct run
 			out = FIO_FAILED;
 		} else {
 			unlink(failed);
-			run_store_counters(r, &counters, c, it, result);
 		}
 	}
 	run_counters_free(&counters);
