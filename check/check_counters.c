@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "check_counters.h"
+#include "check_facts.h"
 #include "cvmio.h"
 
 /* The kernel's swiotlb slot (IO_TLB_SIZE = 1 << IO_TLB_SHIFT, include/linux/swiotlb.h). */
@@ -75,11 +76,6 @@ void guest_counters_gather(const char *root, struct guest_counters *c)
 	c->clk_tck = sysconf(_SC_CLK_TCK);
 	gather_interrupts(root, c);
 	gather_disks(root, c);
-}
-
-static json_object *json_count(int64_t v)
-{
-	return v < 0 ? NULL : json_object_new_int64(v);
 }
 
 static json_object *cpu_json(const struct proc_stat *s)

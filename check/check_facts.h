@@ -65,6 +65,7 @@ void host_facts_text(const struct host_facts *h, const bool confirms[N_CHECK_MOD
 
 /* Shared output helpers. */
 json_object *json_tri(int v);
+json_object *json_count(int64_t v);     /* null for a negative (unknown) count */
 json_object *json_confirms(const bool confirms[N_CHECK_MODES]);
 const char *tri_word(int v);
 

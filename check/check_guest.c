@@ -247,11 +247,6 @@ void guest_facts_confirms(const struct guest_facts *g, bool confirms[N_CHECK_MOD
 	guest_confirms(&in, confirms);
 }
 
-static json_object *json_count(int64_t v)
-{
-	return v < 0 ? NULL : json_object_new_int64(v);
-}
-
 json_object *guest_facts_json(const struct guest_facts *g, const bool confirms[N_CHECK_MODES])
 {
 	json_object *o = json_object_new_object(), *sw = json_object_new_object(), *bits, *devs;

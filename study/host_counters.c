@@ -321,7 +321,7 @@ static json_object *kvm_delta_json(const struct host_sample *b, const struct hos
 	return o;
 }
 
-static void add_skip(json_object *skipped, const char *what, const char *why)
+void counters_skip(json_object *skipped, const char *what, const char *why)
 {
 	json_object *o = json_object_new_object();
 
@@ -384,6 +384,6 @@ json_object *host_sample_delta_json(const struct host_sample *b, const struct ho
 		a->ids_from_qmp ? "qmp thread ids" : "thread names"));
 	json_object_object_add(o, "kvm_exits", b->kvm_known && a->kvm_known ? kvm_delta_json(b, a) : NULL);
 	if (!(b->kvm_known && a->kvm_known))
-		add_skip(skipped, "kvm_exits", a->kvm_known ? b->kvm_why : a->kvm_why);
+		counters_skip(skipped, "kvm_exits", a->kvm_known ? b->kvm_why : a->kvm_why);
 	return o;
 }

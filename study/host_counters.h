@@ -103,4 +103,7 @@ int host_sample_take(pid_t pid, const char *qmp_path, const char *proc_root, str
 json_object *host_sample_delta_json(const struct host_sample *before, const struct host_sample *after,
 				    json_object *skipped);
 
+/* Adds {"what":what,"why":why} to a counters file's "skipped" list. */
+void counters_skip(json_object *skipped, const char *what, const char *why);
+
 #endif

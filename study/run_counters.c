@@ -18,15 +18,6 @@
 #include "run_counters.h"
 #include "run_fio.h"
 
-static void add_skip(json_object *skipped, const char *what, const char *why)
-{
-	json_object *o = json_object_new_object();
-
-	json_object_object_add(o, "what", json_object_new_string(what));
-	json_object_object_add(o, "why", json_object_new_string(why));
-	json_object_array_add(skipped, o);
-}
-
 static json_object *path_get(json_object *o, const char *a, const char *b, const char *c)
 {
 	json_object *v = o;
@@ -75,7 +66,7 @@ static void add_irqs(json_object *g, json_object *cb, json_object *ca, const cha
 	if (!ctrl || !json_object_object_get_ex(ctrl, name, &ctrl)) {
 		snprintf(why, sizeof(why), "the guest's /sys/block has no %s on a virtio or NVMe controller",
 			 name);
-		add_skip(skipped, "guest_irqs", why);
+		counters_skip(skipped, "guest_irqs", why);
 		return;
 	}
 	controller = json_object_get_string(ctrl);
@@ -84,7 +75,7 @@ static void add_irqs(json_object *g, json_object *cb, json_object *ca, const cha
 	json_object_object_add(g, "controller", json_object_new_string(controller));
 	if (!ok) {
 		snprintf(why, sizeof(why), "/proc/interrupts names no vector of %s", controller);
-		add_skip(skipped, "guest_irqs", why);
+		counters_skip(skipped, "guest_irqs", why);
 		return;
 	}
 	json_object_object_add(g, "irqs", json_object_new_int64(irqs));
@@ -113,14 +104,14 @@ static void add_cpu(json_object *g, json_object *cb, json_object *ca, json_objec
 			1e6 / (double)json_object_get_int64(tck)));
 	} else {
 		json_object_put(cpu);
-		add_skip(skipped, "guest_cpu", "the guest's check has no /proc/stat CPU ticks");
+		counters_skip(skipped, "guest_cpu", "the guest's check has no /proc/stat CPU ticks");
 	}
 	ok = 1;
 	ctxt = delta(path_get(cb, "ctxt", NULL, NULL), path_get(ca, "ctxt", NULL, NULL), &ok);
 	if (ok)
 		json_object_object_add(g, "ctxt", json_object_new_int64(ctxt));
 	else
-		add_skip(skipped, "guest_ctxt", "the guest's check has no /proc/stat ctxt");
+		counters_skip(skipped, "guest_ctxt", "the guest's check has no /proc/stat ctxt");
 }
 
 static void add_swiotlb(json_object *g, json_object *cb, json_object *ca)
@@ -148,7 +139,7 @@ json_object *guest_counters_delta(json_object *before, json_object *after, const
 		    *ca = path_get(after, "counters", NULL, NULL), *g;
 
 	if (!cb || !ca) {
-		add_skip(skipped, "guest", "the guest's check has no counters (appliance older than cvmio's?)");
+		counters_skip(skipped, "guest", "the guest's check has no counters (appliance older than cvmio's?)");
 		return NULL;
 	}
 	g = json_object_new_object();
@@ -229,11 +220,11 @@ static json_object *one_vm(struct run_counters *rc, struct guest *g, int i, cons
 	if (b && a)
 		gd = guest_counters_delta(b, a, disk, skipped);
 	else
-		add_skip(skipped, "guest", "the guest's check service did not answer (port 8766)");
+		counters_skip(skipped, "guest", "the guest's check service did not answer (port 8766)");
 	if (!rc->host_ok[i])
-		add_skip(skipped, "host", rc->host_why[i]);
+		counters_skip(skipped, "host", rc->host_why[i]);
 	else if (host_sample_take(g->pid, g->qmp, "", hs, err, sizeof(err)) < 0)
-		add_skip(skipped, "host", err);
+		counters_skip(skipped, "host", err);
 	else
 		hd = host_sample_delta_json(&rc->host_before[i], hs, skipped);
 	json_object_object_add(vm, "guest", gd);
@@ -287,7 +278,7 @@ int run_counters_finish(struct run_counters *rc, struct guest *guests, const cha
 	ios = fio_result_ios(result);
 	json_object_object_add(o, "ios", ios < 0 ? NULL : json_object_new_int64(ios));
 	if (ios < 0)
-		add_skip(skipped, "ios", "the fio result has no jobs to count I/Os in");
+		counters_skip(skipped, "ios", "the fio result has no jobs to count I/Os in");
 	for (int i = 0; i < rc->n; i++)
 		json_object_array_add(vms, one_vm(rc, &guests[i], i, disk, skipped));
 	json_object_object_add(o, "vms", vms);
