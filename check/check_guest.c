@@ -215,6 +215,8 @@ static void derive_encryption(struct guest_facts *g)
 void guest_facts_gather(const char *root, struct guest_facts *g)
 {
 	memset(g, 0, sizeof(*g));
+	/* first: the runner's samples should not count the rest of this check's own work */
+	guest_counters_gather(root, &g->counters);
 	g->swiotlb_force = TRI_UNKNOWN;
 	gather_msr(root, g);
 	if (gather_kmsg_dev(root, g) < 0 && !root[0])
@@ -229,7 +231,6 @@ void guest_facts_gather(const char *root, struct guest_facts *g)
 	g->io_tlb_used_hiwater = read_number(root, "/sys/kernel/debug/swiotlb/io_tlb_used_hiwater");
 	g->io_tlb_nslabs = read_number(root, "/sys/kernel/debug/swiotlb/io_tlb_nslabs");
 	derive_encryption(g);
-	guest_counters_gather(root, &g->counters);
 }
 
 void guest_facts_confirms(const struct guest_facts *g, bool confirms[N_CHECK_MODES])

@@ -196,6 +196,7 @@ void run_counters_begin(struct run_counters *rc, struct guest *guests, int n)
 	rc->host_why = calloc((size_t)n, sizeof(*rc->host_why));
 	if (!rc->guest_before || !rc->host_before || !rc->host_ok || !rc->host_why)
 		abort();
+	/* the guest first: its check's own vCPU time then falls outside the host's interval */
 	for (int i = 0; i < n; i++) {
 		rc->guest_before[i] = guest_fetch_check(&guests[i], 10000);
 		rc->host_ok[i] = host_sample_take(guests[i].pid, guests[i].qmp, "", &rc->host_before[i],
@@ -208,11 +209,15 @@ static json_object *one_vm(struct run_counters *rc, struct guest *g, int i, cons
 			   json_object *skipped)
 {
 	json_object *vm = json_object_new_object(), *b = NULL, *a = NULL, *gd = NULL, *hd = NULL;
-	char *after = guest_fetch_check(g, 10000), err[256];
 	struct host_sample *hs = malloc(sizeof(*hs));
+	char *after, err[256];
+	int host_rc;
 
 	if (!hs)
 		abort();
+	/* the host first: the guest's check (its vCPU time) then falls outside the interval */
+	host_rc = rc->host_ok[i] ? host_sample_take(g->pid, g->qmp, "", hs, err, sizeof(err)) : -1;
+	after = guest_fetch_check(g, 10000);
 	if (rc->guest_before[i])
 		b = json_tokener_parse(rc->guest_before[i]);
 	if (after)
@@ -223,7 +228,7 @@ static json_object *one_vm(struct run_counters *rc, struct guest *g, int i, cons
 		counters_skip(skipped, "guest", "the guest's check service did not answer (port 8766)");
 	if (!rc->host_ok[i])
 		counters_skip(skipped, "host", rc->host_why[i]);
-	else if (host_sample_take(g->pid, g->qmp, "", hs, err, sizeof(err)) < 0)
+	else if (host_rc < 0)
 		counters_skip(skipped, "host", err);
 	else
 		hd = host_sample_delta_json(&rc->host_before[i], hs, skipped);
@@ -275,12 +280,12 @@ int run_counters_finish(struct run_counters *rc, struct guest *guests, const cha
 	json_object_object_add(o, "cvmio_counters", json_object_new_int(1));
 	json_object_object_add(o, "disk", json_object_new_string(disk));
 	json_object_object_add(o, "seconds", json_object_new_double((now_ms() - rc->t0_ms) / 1000.0));
+	for (int i = 0; i < rc->n; i++)
+		json_object_array_add(vms, one_vm(rc, &guests[i], i, disk, skipped));
 	ios = fio_result_ios(result);
 	json_object_object_add(o, "ios", ios < 0 ? NULL : json_object_new_int64(ios));
 	if (ios < 0)
 		counters_skip(skipped, "ios", "the fio result has no jobs to count I/Os in");
-	for (int i = 0; i < rc->n; i++)
-		json_object_array_add(vms, one_vm(rc, &guests[i], i, disk, skipped));
 	json_object_object_add(o, "vms", vms);
 	json_object_object_add(o, "skipped", skipped);
 	ret = write_new(path, json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN), err, errlen);
