@@ -148,6 +148,7 @@ struct job_measure {
 	bool has_engine;
 	uint64_t eng_ios, eng_submit_calls, eng_submit_ns, eng_reap_calls, eng_reap_ns, eng_syscalls;
 	/* the run's cost counters (counters.c), per I/O; NAN where the run has none */
+	bool ramped;			/* ramp_time > 0: fio's count leaves I/Os out that counters see */
 	bool has_counters;
 	double counters[N_COUNTER_METRICS];
 };
@@ -208,6 +209,8 @@ bool job_metric(const struct job_measure *jm, enum direction d, enum metric m, d
 int counters_join(const char *result_path, struct file_result *fr, struct diag *d, char *err,
 		  size_t errlen);
 const char *counters_metric_name(enum metric m);
+/* Does the job (its options over the global ones) set a ramp_time above 0? */
+bool counters_job_ramped(struct json_object *job_opts, struct json_object *global_opts);
 bool counters_job_metric(const struct job_measure *jm, enum direction d, enum metric m, double *out);
 
 /* ---- store.c ---- */

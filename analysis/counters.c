@@ -4,7 +4,8 @@
  * doc/interfaces.md) -> per-I/O cost metrics of the run: the guest's
  * interrupts, CPU time and context switches, QEMU's CPU time per kind of
  * thread on the host, KVM's exits.  The counters cover the whole fio run, so
- * they belong to a workload only when the run holds exactly one; their
+ * they belong to a workload only when the run holds exactly one, without
+ * ramp_time (the counters see the ramp's I/O, fio's count does not); their
  * "ios" must be the I/Os fio counted, or the ratios would mix two runs.
  * The guests of one run (concurrency=N) are summed.
  */
@@ -146,6 +147,17 @@ static int parse_counts(json_object *root, struct counts *c, char *err, size_t e
 	return 0;
 }
 
+bool counters_job_ramped(struct json_object *job_opts, struct json_object *global_opts)
+{
+	json_object *v = NULL;
+
+	if (!(job_opts && json_object_object_get_ex(job_opts, "ramp_time", &v)) &&
+	    !(global_opts && json_object_object_get_ex(global_opts, "ramp_time", &v)))
+		return false;
+	/* "2", "2s", "500ms": any number above 0 is a ramp, whatever its unit */
+	return strtod(json_object_get_string(v), NULL) > 0;
+}
+
 static uint64_t job_ios(const struct job_measure *jm)
 {
 	return jm->dir[DIR_READ].ios + jm->dir[DIR_WRITE].ios;
@@ -187,6 +199,11 @@ int counters_join(const char *result_path, struct file_result *fr, struct diag *
 	if (fr->njobs != 1) {
 		diag_warn(d, "%s: one interval for %zu workloads run one after another; counter metrics left out (one workload per job file gives them)",
 			  path, fr->njobs);
+		return 0;
+	}
+	if (fr->jobs[0].ramped) {
+		diag_warn(d, "%s: the counters include ramp_time's I/O, fio's count does not; counter metrics left out (run with ramp = 0)",
+			  path);
 		return 0;
 	}
 	if ((double)job_ios(&fr->jobs[0]) != c.ios) {
