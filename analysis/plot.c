@@ -33,7 +33,7 @@ static const char *const palette[] = { "#0072B2", "#E69F00", "#009E73", "#CC79A7
 #define NPALETTE (sizeof(palette) / sizeof(palette[0]))
 
 /* A file-name-safe copy of a condition or backend name. */
-void plot_safe_name(const char *in, char *out, size_t len)
+static void safe_name(const char *in, char *out, size_t len)
 {
 	size_t i = 0;
 	for (; in[i] && i + 1 < len; i++) {
@@ -46,7 +46,7 @@ void plot_safe_name(const char *in, char *out, size_t len)
 }
 
 /* A string for a gnuplot single-quoted literal (quotes doubled) and enhanced text (escapes). */
-void plot_gp_text(FILE *f, const char *s)
+static void gp_text(FILE *f, const char *s)
 {
 	for (; *s; s++) {
 		if (*s == '\'')
@@ -160,7 +160,7 @@ static void write_ratio_data(FILE *f, const struct rowset *rs, size_t cond, cons
 			char label[200];
 			workload_label(&ax->w[w], label, sizeof(label));
 			fputc('"', f);
-			plot_gp_text(f, label);
+			gp_text(f, label);
 			fputc('"', f);
 			for (size_t b = 0; b < ax->nb; b++) {
 				const struct row *r = find_row(rs, cond, ax->backends[b], &ax->w[w], panel_metrics[p]);
@@ -227,18 +227,18 @@ static void write_ratio_script(FILE *f, const char *dat, const char *ctitle, con
 	fputs("set style histogram errorbars gap 1.5 lw 1.2\n"
 	      "set bars front\n", f);
 	fputs("set multiplot layout 2,2 title '", f);
-	plot_gp_text(f, ctitle);
+	gp_text(f, ctitle);
 	fputs(" / ", f);
-	plot_gp_text(f, btitle);
+	gp_text(f, btitle);
 	fputs(": ratio of medians per backend and workload (whiskers: 95% bootstrap CI)' font ',13'\n", f);
 	for (int p = 0; p < 4; p++) {
 		fprintf(f, "set title '%s (%s is better)'\n", panel_titles[p],
 			metric_lower_is_better(panel_metrics[p]) ? "lower" : "higher");
 		ratio_yaxis(f, rs, cond, panel_metrics[p]);
 		fputs("set ylabel 'ratio ", f);
-		plot_gp_text(f, ctitle);
+		gp_text(f, ctitle);
 		fputs(" / ", f);
-		plot_gp_text(f, btitle);
+		gp_text(f, btitle);
 		fputs("'\n", f);
 		/* the 1.0 reference: no change from the baseline */
 		fputs("unset arrow\nset arrow from graph 0, first 1 to graph 1, first 1 nohead front dt 2 lw 1.5 lc rgb '#000000'\n", f);
@@ -248,7 +248,7 @@ static void write_ratio_script(FILE *f, const char *dat, const char *ctitle, con
 				fputs(", '' index ", f), fprintf(f, "%d ", p);
 			fprintf(f, "using %zu:%zu:%zu%s title '", 2 + 3 * b, 3 + 3 * b, 4 + 3 * b,
 				b == 0 ? ":xtic(1)" : "");
-			plot_gp_text(f, ax->backends[b]);
+			gp_text(f, ax->backends[b]);
 			fprintf(f, "' lc rgb '%s'", palette[b % NPALETTE]);
 		}
 		fputc('\n', f);
@@ -269,10 +269,10 @@ static void write_abs_data(FILE *f, const struct rowset *rs, size_t cond, const 
 				workload_label(&ax->w[w], label, sizeof(label));
 				fputc('"', f);
 				if (ax->nb > 1) {
-					plot_gp_text(f, ax->backends[b]);
+					gp_text(f, ax->backends[b]);
 					fputs(": ", f);
 				}
-				plot_gp_text(f, label);
+				gp_text(f, label);
 				fputc('"', f);
 				if (r)
 					fprintf(f, " %.6g %.6g\n", r->baseline * abs_scale[p], r->compare * abs_scale[p]);
@@ -291,16 +291,16 @@ static void write_abs_script(FILE *f, const char *dat, const char *ctitle, const
 	fputs("set logscale y 10\nset yrange [*:*]\nset format y '%g'\n", f);
 	fputs("set style histogram clustered gap 1.5\n", f);
 	fputs("set multiplot layout 2,2 title 'Medians over repetitions: ", f);
-	plot_gp_text(f, btitle);
+	gp_text(f, btitle);
 	fputs(" vs ", f);
-	plot_gp_text(f, ctitle);
+	gp_text(f, ctitle);
 	fputs("' font ',13'\n", f);
 	for (int p = 0; p < 4; p++) {
 		fprintf(f, "set title '%s'\nset ylabel '%s'\n", panel_titles[p], abs_units[p]);
 		fprintf(f, "plot '%s' index %d using 2:xtic(1) title '", dat, p);
-		plot_gp_text(f, btitle);
+		gp_text(f, btitle);
 		fprintf(f, "' lc rgb '%s', '' index %d using 3 title '", palette[0], p);
-		plot_gp_text(f, ctitle);
+		gp_text(f, ctitle);
 		fprintf(f, "' lc rgb '%s'\n", palette[1]);
 	}
 	fputs("unset multiplot\n", f);
@@ -322,7 +322,7 @@ struct render_list {
 	unsigned figures;
 };
 
-void plot_add_figure(struct render_list *rl, const char *stem, int width, int height)
+static void add_figure(struct render_list *rl, const char *stem, int width, int height)
 {
 	fprintf(rl->render,
 		"set terminal pngcairo size %d,%d font 'Sans,10' enhanced\nset output '%s.png'\nload '%s.gp'\nreset\n"
@@ -348,7 +348,7 @@ static int write_cdfs(const char *outdir, const struct store *st, size_t baselin
 		if (!first)
 			continue;
 		char sb[128], stem[160], path[4400];
-		plot_safe_name(s0->backend, sb, sizeof(sb));
+		safe_name(s0->backend, sb, sizeof(sb));
 		snprintf(stem, sizeof(stem), "cdf-%s", sb);
 		char dname[200], gname[200];
 		snprintf(dname, sizeof(dname), "%s.dat", stem);
@@ -385,7 +385,7 @@ static int write_cdfs(const char *outdir, const struct store *st, size_t baselin
 		unsigned cols = npanels <= 1 ? 1 : npanels <= 4 ? 2 : 3;
 		unsigned rows = npanels ? (unsigned)((npanels + cols - 1) / cols) : 1;
 		fprintf(gp, "set multiplot layout %u,%u title 'Completion-latency CDF, backend ", rows, cols);
-		plot_gp_text(gp, s0->backend);
+		gp_text(gp, s0->backend);
 		fputs("' font ',13'\n", gp);
 		for (size_t k = 0; k < st->n && panels < MAX_CDF_PANELS; k++) {
 			const struct series *s = &st->s[k];
@@ -404,19 +404,19 @@ static int write_cdfs(const char *outdir, const struct store *st, size_t baselin
 			char label[200];
 			workload_label(&w, label, sizeof(label));
 			fputs("set title '", gp);
-			plot_gp_text(gp, label);
+			gp_text(gp, label);
 			fputs("'\n", gp);
 			write_cdf_block(dat, &s->cdf);
 			fprintf(gp, "plot '%s' index %u using 1:2 with steps lw 2 lc rgb '%s' title '", dname, block++,
 				palette[0]);
-			plot_gp_text(gp, st->conds[baseline]);
+			gp_text(gp, st->conds[baseline]);
 			fputc('\'', gp);
 			for (size_t p = 0; p < np; p++) {
 				write_cdf_block(dat, &peers[p]->cdf);
 				/* dashed: a compare curve lying on the baseline stays visible */
 				fprintf(gp, ", '' index %u using 1:2 with steps lw 2 dt %zu lc rgb '%s' title '", block++,
 					p + 2, palette[(p + 1) % NPALETTE]);
-				plot_gp_text(gp, st->conds[peers[p]->cond]);
+				gp_text(gp, st->conds[peers[p]->cond]);
 				fputc('\'', gp);
 			}
 			fputc('\n', gp);
@@ -429,7 +429,7 @@ static int write_cdfs(const char *outdir, const struct store *st, size_t baselin
 		if (bad)
 			return -1;
 		if (panels)
-			plot_add_figure(rl, stem, 520 * (int)cols, 400 * (int)rows + 60);
+			add_figure(rl, stem, 520 * (int)cols, 400 * (int)rows + 60);
 	}
 	return 0;
 }
@@ -447,7 +447,7 @@ static int write_condition(const char *outdir, const struct store *st, size_t ba
 		return 0;
 	}
 	char sc[128], stem[200], path[4400], dname[220], gname[220];
-	plot_safe_name(st->conds[cond], sc, sizeof(sc));
+	safe_name(st->conds[cond], sc, sizeof(sc));
 	int rc = 0;
 	for (int kind = 0; kind < 2 && !rc; kind++) {
 		snprintf(stem, sizeof(stem), "%s-%s", kind ? "absolute" : "ratios", sc);
@@ -475,7 +475,7 @@ static int write_condition(const char *outdir, const struct store *st, size_t ba
 			rc = -1;
 		size_t bars = kind ? ax.nw * ax.nb * 2 : ax.nw * ax.nb;
 		int width = 1400 + (bars > 16 ? (int)(bars - 16) * 30 : 0);
-		plot_add_figure(rl, stem, width > 3000 ? 3000 : width, 1050);
+		add_figure(rl, stem, width > 3000 ? 3000 : width, 1050);
 	}
 	free_axes(&ax);
 	return rc;
@@ -556,4 +556,20 @@ int plot_write(const char *outdir, const char *gnuplot, const struct store *st, 
 		return cvmio_error(CVMIO_EXIT_ENV, "analyze", "gnuplot failed (exit %d); see %s/render.log",
 				   st_gp, outdir);
 	return 0;
+}
+
+/* For plot_costs.c: the same names, gnuplot text and render.gp entries as here. */
+void plot_safe_name(const char *in, char *out, size_t len)
+{
+	safe_name(in, out, len);
+}
+
+void plot_gp_text(FILE *f, const char *s)
+{
+	gp_text(f, s);
+}
+
+void plot_add_figure(struct render_list *rl, const char *stem, int width, int height)
+{
+	add_figure(rl, stem, width, height);
 }
