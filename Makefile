@@ -18,6 +18,8 @@ CONFIG_MAK := build/config.mak
 ifeq ($(wildcard $(CONFIG_MAK)),)
 ifeq ($(filter deps help distclean,$(MAKECMDGOALS)),)
 BOOTSTRAP := 1
+else
+UNCONFIGURED := 1
 endif
 endif
 
@@ -30,8 +32,16 @@ $(FIRST_GOAL):
 	$(MAKE) $(MAKECMDGOALS)
 $(filter-out $(FIRST_GOAL),$(MAKECMDGOALS)):
 	@:
+else ifdef UNCONFIGURED
+# No build/config.mak yet: only what needs no configuration ('make deps' comes
+# before ./configure in a fresh tree).
+.PHONY: deps help distclean
 deps:
 	@sh scripts/deps.sh
+help:
+	@sed -n '2,12p' Makefile
+distclean:
+	rm -rf build
 else
 include $(CONFIG_MAK)
 
@@ -91,6 +101,19 @@ $(CVMIO_BIN): $(CVMIO_OBJS)
 	$(CC) $(BASE_CFLAGS) $(LDFLAGS) -o $@ $^ $(CVMIO_LIBS) -lm
 
 -include $(CVMIO_OBJS:.o=.d)
+
+# The libFuzzer harnesses the parts add to FUZZ_PROGRAMS (their bounded runs
+# are tests in TEST_SCRIPTS, which skip, saying why, where clang cannot).
+.PHONY: fuzz-programs-maybe
+fuzz-programs-maybe:
+	@for f in $(FUZZ_PROGRAMS); do $(MAKE) --no-print-directory $$f >/dev/null 2>&1 || \
+		echo "note: $$f not built (clang/libFuzzer?); its test will say why"; done
+CHECK_PREREQS += fuzz-programs-maybe
+# 'make fuzz' runs them longer too (FUZZ_SECONDS each)
+.PHONY: fuzz-more
+fuzz: fuzz-more
+fuzz-more: $(FUZZ_PROGRAMS)
+	for t in $(FUZZ_TESTS); do CVMIO_BUILD=$(O) CVMIO_FUZZ_SECONDS=$(FUZZ_SECONDS) sh $$t || exit 1; done
 
 deps:
 	@sh scripts/deps.sh

@@ -43,8 +43,26 @@ int cvmio_error(int code, const char *verb, const char *fmt, ...)
  */
 void *cvmio_grow(void *items, size_t used, size_t *cap, size_t elem_size);
 
+/* calloc/strdup/strndup that never return NULL (out of memory: a message and abort). */
+void *cvmio_calloc(size_t n, size_t size);
+char *cvmio_strdup(const char *s);
+char *cvmio_strndup(const char *s, size_t n);
+
 /* The whole text file at path (malloc'd), or NULL with errno set. */
 char *cvmio_read_file(const char *path);
+
+/*
+ * Replace path with text atomically (path.tmp, then rename): 0, or -1 with
+ * errno set and path as it was.  Every write, the close and the rename are checked.
+ */
+int cvmio_write_atomic(const char *path, const char *text);
+
+/*
+ * Call accept(dir, ctx) for each folder above the running binary, nearest
+ * first (how a build tree or an installed prefix finds its data): 1 as soon
+ * as accept returns nonzero, else 0.
+ */
+int cvmio_find_above_exe(int (*accept)(const char *dir, void *ctx), void *ctx);
 
 /* mkdir -p path (mode 0755): 0, or -1 with errno set. */
 int cvmio_mkdir_p(const char *path);

@@ -2,7 +2,10 @@
 /* Small file helpers the verbs share. */
 #include <errno.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 #include <sys/stat.h>
 
 #include "cvmio.h"
@@ -41,4 +44,54 @@ int cvmio_mkdir_p(const char *path)
 		*p = '/';
 	}
 	return mkdir(tmp, 0755) && errno != EEXIST ? -1 : 0;
+}
+
+int cvmio_write_atomic(const char *path, const char *text)
+{
+	char tmp[PATH_MAX];
+	FILE *f;
+	int bad, e;
+
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	f = fopen(tmp, "w");
+	if (!f)
+		return -1;
+	/* a full disk shows in fputs, fflush or fclose: each is checked */
+	bad = fputs(text, f) < 0 || fflush(f) != 0;
+	e = errno;
+	if (fclose(f) != 0 && !bad) {
+		bad = 1;
+		e = errno;
+	}
+	if (!bad && rename(tmp, path) == 0)
+		return 0;
+	if (!bad)
+		e = errno;
+	unlink(tmp);
+	errno = e;
+	return -1;
+}
+
+int cvmio_find_above_exe(int (*accept)(const char *dir, void *ctx), void *ctx)
+{
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+
+	if (n <= 0)
+		return 0;
+	exe[n] = '\0';
+	/* build/bin/cvmio, build/asan/bin/cvmio, build/X/asan/bin/cvmio: up to 6 levels */
+	for (int up = 0; up < 6; up++) {
+		char *slash = strrchr(exe, '/');
+
+		if (!slash)
+			break;
+		*slash = '\0';
+		if (accept(*exe ? exe : "/", ctx))
+			return 1;
+	}
+	return 0;
 }

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* Child processes of 'cvmio run' (see run_proc.h). */
+/* Child processes (see proc.h). */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -94,47 +94,76 @@ void proc_stop(pid_t pid, int grace_ms)
 	waitpid(pid, NULL, 0);
 }
 
-char *proc_output(char *const argv[], int timeout_s)
+int proc_wait(pid_t pid, int timeout_ms, int *status)
 {
-	char path[] = "/tmp/cvmio-run-out-XXXXXX";
+	long long deadline = now_ms() + timeout_ms;
+
+	for (;;) {
+		if (proc_exited(pid, status))
+			return 1;
+		if (now_ms() >= deadline)
+			break;
+		sleep_ms(10);
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	return 0;
+}
+
+/* The whole of a (small) file, "" for an empty one; NULL when it cannot be read. */
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	size_t cap = 0, len = 0, n;
+	char chunk[4096], *buf = NULL;
+
+	if (!f)
+		return NULL;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
+		if (len + n + 1 > cap) {
+			cap = (len + n + 1) * 2;
+			buf = realloc(buf, cap);
+			if (!buf)
+				abort();
+		}
+		memcpy(buf + len, chunk, n);
+		len += n;
+	}
+	fclose(f);
+	if (buf)
+		buf[len] = '\0';
+	return buf ? buf : strdup("");
+}
+
+char *proc_run(char *const argv[], int timeout_s, int *status)
+{
+	char path[] = "/tmp/cvmio-out-XXXXXX";
 	int fd = mkstemp(path);
 	char *buf = NULL;
 
+	*status = -1;
 	if (fd < 0)
 		return NULL;
 	close(fd);
 	pid_t pid = proc_spawn(argv, NULL, path, NULL);
-	long long deadline = now_ms() + timeout_s * 1000LL;
-	int status = -1, done = 0;
-
-	while (pid > 0 && !(done = proc_exited(pid, &status)) && now_ms() < deadline)
-		sleep_ms(10);
-	if (pid > 0 && !done)
-		proc_stop(pid, 500);
-	if (done && WIFEXITED(status) && WEXITSTATUS(status) == 0) {
-		FILE *f = fopen(path, "r");
-		size_t cap = 0, len = 0, n;
-		if (f) {
-			char chunk[4096];
-			while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
-				if (len + n + 1 > cap) {
-					cap = (len + n + 1) * 2;
-					buf = realloc(buf, cap);
-					if (!buf)
-						abort();
-				}
-				memcpy(buf + len, chunk, n);
-				len += n;
-			}
-			fclose(f);
-			if (buf)
-				buf[len] = '\0';
-			else
-				buf = strdup("");
-		}
-	}
+	if (pid > 0 && proc_wait(pid, timeout_s * 1000, status))
+		buf = slurp(path);
+	else
+		*status = -1;
 	unlink(path);
 	return buf;
+}
+
+char *proc_output(char *const argv[], int timeout_s)
+{
+	int status;
+	char *out = proc_run(argv, timeout_s, &status);
+
+	if (out && !(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
+		free(out);
+		out = NULL;
+	}
+	return out;
 }
 
 char *proc_output_line(char *const argv[], int timeout_s)

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Child processes of 'cvmio run' (QEMU, fio): each in its own process group
+ * Child processes of cvmio (QEMU, fio, tools): each in its own process group
  * so a terminal's Ctrl-C reaches only the runner (which then stops them in
  * order), and with PR_SET_PDEATHSIG so that even a SIGKILLed runner leaves
  * no QEMU or fio behind.
@@ -24,7 +24,20 @@ int proc_exited(pid_t pid, int *status);
 /* SIGTERM, up to grace_ms for it to exit, then SIGKILL; always reaps. */
 void proc_stop(pid_t pid, int grace_ms);
 
-/* Run argv to completion (bounded by timeout_s) and return its stdout (malloc'd) or NULL. */
+/*
+ * Wait up to timeout_ms for pid to exit: 1 with its wait status; else
+ * SIGKILL it, reap it and return 0.
+ */
+int proc_wait(pid_t pid, int timeout_ms, int *status);
+
+/*
+ * Run argv to completion (bounded by timeout_s): its stdout (malloc'd) and
+ * *status its wait status (127: could not be started); NULL and *status -1
+ * when it could not run or was killed at the timeout.
+ */
+char *proc_run(char *const argv[], int timeout_s, int *status);
+
+/* proc_run()'s stdout when argv exited 0, else NULL. */
 char *proc_output(char *const argv[], int timeout_s);
 
 /* The first line of proc_output() (without its newline), or NULL. */

@@ -193,6 +193,14 @@ static int check_qemu_version(const struct qemu_request *req, struct qemu_plan *
 	struct qemu_version need;
 	const char *base = strrchr(plan->qemu, '/') ? strrchr(plan->qemu, '/') + 1 : plan->qemu;
 
+	/* no QEMU named (--qemu, $CVMIO_QEMU) nor its version: the system's if new enough, else a private one */
+	if (!req->qemu && !req->qemu_version && min && !(getenv("CVMIO_QEMU") && *getenv("CVMIO_QEMU")) &&
+	    qemu_version_parse(min, &need) == 0 &&
+	    qemu_select(plan->qemu, &need, plan->qemu_chosen, sizeof(plan->qemu_chosen)) == 1 &&
+	    plan->qemu_chosen[0]) {
+		plan->qemu = plan->qemu_chosen;
+		base = plan->qemu;
+	}
 	if (req->qemu_version) {
 		if (qemu_version_parse(req->qemu_version, &plan->qemu_version) < 0) {
 			snprintf(err, errlen, "--qemu-version %s: expected X.Y or X.Y.Z",
@@ -209,8 +217,10 @@ static int check_qemu_version(const struct qemu_request *req, struct qemu_plan *
 		return -1;
 	}
 	if (qemu_version_cmp(&plan->qemu_version, &need) < 0) {
-		snprintf(err, errlen, "%s needs QEMU >= %s; %s here is %d.%d", req->mode, min, base,
-			 plan->qemu_version.major, plan->qemu_version.minor);
+		snprintf(err, errlen, "%s needs QEMU >= %s; %s here is %d.%d%s", req->mode, min, base,
+			 plan->qemu_version.major, plan->qemu_version.minor,
+			 req->qemu || req->qemu_version ? "" :
+			 " and no private QEMU is new enough ('make deps' unpacks one in build/deps/; or --qemu BIN)");
 		return -1;
 	}
 	return 0;
@@ -221,12 +231,12 @@ static int resolve_sizes(const struct qemu_request *req, struct qemu_plan *plan,
 {
 	plan->smp = req->smp ? req->smp : 2;
 	plan->queues = req->queues ? req->queues : plan->smp;
-	if (plan->smp < 1 || plan->smp > 288) {
-		snprintf(err, errlen, "--smp %d: expected 1..288", req->smp);
+	if (plan->smp < 1 || plan->smp > QEMU_MAX_SMP) {
+		snprintf(err, errlen, "--smp %d: expected 1..%d", req->smp, QEMU_MAX_SMP);
 		return -1;
 	}
-	if (plan->queues < 1 || plan->queues > 1024) {
-		snprintf(err, errlen, "--queues %d: expected 1..1024", req->queues);
+	if (plan->queues < 1 || plan->queues > QEMU_MAX_QUEUES) {
+		snprintf(err, errlen, "--queues %d: expected 1..%d", req->queues, QEMU_MAX_QUEUES);
 		return -1;
 	}
 	snprintf(plan->mem, sizeof(plan->mem), "%s", req->mem ? req->mem : "1G");
@@ -252,6 +262,10 @@ static int resolve_boot(const struct qemu_request *req, struct qemu_plan *plan, 
 		snprintf(err, errlen, "--%s needs --kernel", req->initrd ? "initrd" : "append");
 		return -1;
 	}
+	/* without --kernel the guest image's own boot line is used: say what it must add */
+	if (!req->kernel && extra && *extra)
+		fprintf(stderr, "cvmio qemu: note: mode %s needs '%s' on the guest kernel's command line; "
+			"without --kernel the guest image must add it itself\n", req->mode, extra);
 	snprintf(plan->append, sizeof(plan->append), "%s%s%s", req->append ? req->append : "",
 		 req->append && *req->append && extra && *extra ? " " : "", extra ? extra : "");
 	snprintf(plan->virtio_props, sizeof(plan->virtio_props), "%s%s",

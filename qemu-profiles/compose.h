@@ -11,6 +11,9 @@
 #include <stddef.h>
 
 #define QEMU_MAX_FWDS 8
+/* The limits of --smp and --queues, shared with the study parser (cvmio run's smp=, queues=). */
+#define QEMU_MAX_SMP 288      /* q35 with x2APIC in QEMU 7.2 */
+#define QEMU_MAX_QUEUES 1024  /* VIRTIO_QUEUE_MAX */
 
 struct qemu_fwd {
 	int host_port;  /* on 127.0.0.1 only */

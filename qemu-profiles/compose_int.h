@@ -19,6 +19,7 @@ struct qemu_plan {
 	char profiles_dir[PATH_MAX];
 	struct profile mode, backend;
 	const char *qemu;          /* binary */
+	char qemu_chosen[PATH_MAX];/* a private QEMU chosen for the mode's min_qemu (qemu_select.c) */
 	const char *accel;         /* kvm or tcg */
 	char accel_reason[256];    /* why accel was chosen when it was not given */
 	char cpu[64];

@@ -29,4 +29,14 @@ int qemu_version_cmp(const struct qemu_version *a, const struct qemu_version *b)
 /* The QEMU binary used when none is given: $CVMIO_QEMU, else qemu-system-x86_64 on PATH. */
 const char *qemu_default_binary(void);
 
+/*
+ * For a mode that needs QEMU >= need (qemu_select.c): 0 when system_qemu
+ * is new enough; else 1 with out the lowest-versioned private QEMU that is
+ * (build/deps/qemu-N/ of the source tree, PREFIX/lib/cvmio/qemu-N/), out
+ * empty when there is none.
+ */
+int qemu_select(const char *system_qemu, const struct qemu_version *need, char *out, size_t outlen);
+/* bin as an absolute path (looked up in PATH when it has no '/'); 0 or -1. */
+int qemu_absolute_path(const char *bin, char *out, size_t outlen);
+
 #endif

@@ -152,8 +152,13 @@ static void write_devices(const struct qemu_plan *plan, FILE *out, bool native)
 {
 	const struct qemu_request *req = plan->req;
 
+	char emulator[PATH_MAX];
+
+	/* libvirt wants an absolute path; one not found here (another host's) stays as given */
+	if (qemu_absolute_path(plan->qemu, emulator, sizeof(emulator)))
+		snprintf(emulator, sizeof(emulator), "%s", plan->qemu);
 	fprintf(out, "  <devices>\n    <emulator>");
-	xml_text(out, plan->qemu);
+	xml_text(out, emulator);
 	fprintf(out, "</emulator>\n");
 	if (native)
 		write_disk(plan, out);

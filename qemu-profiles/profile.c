@@ -20,10 +20,11 @@
 /* Keys a profile may set; anything else is a typo worth reporting. */
 static const char *const mode_keys[] = {
 	"description", "min_qemu", "accel", "firmware", "virtio_props", "append",
-	"machine_props", "cpu", "libvirt_launch_security", "libvirt_policy", "libvirt_memfd", NULL
+	"machine_props", "cpu", "libvirt_launch_security", "libvirt_policy", "libvirt_memfd",
+	"confirms", "guest_kernel", NULL
 };
 static const char *const backend_keys[] = {
-	"description", "guest_disk", "aio", "libvirt_bus", "libvirt_target",
+	"description", "guest_disk", "nvme_char_disk", "aio", "libvirt_bus", "libvirt_target",
 	"libvirt_controller", "libvirt_iothread", NULL
 };
 
@@ -37,11 +38,32 @@ static int is_profiles_dir(const char *dir)
 	return stat(p, &st) == 0 && S_ISREG(st.st_mode);
 }
 
+struct found {
+	char *out;
+	size_t outlen;
+};
+
+/* dir/qemu-profiles (a source tree) or dir/share/cvmio/qemu-profiles (an installed prefix). */
+static int profiles_below(const char *dir, void *ctx)
+{
+	static const char *const rel[] = { "qemu-profiles", "share/cvmio/qemu-profiles" };
+	struct found *f = ctx;
+	char cand[PATH_MAX + 64];
+
+	for (size_t i = 0; i < sizeof(rel) / sizeof(rel[0]); i++) {
+		snprintf(cand, sizeof(cand), "%s/%s", dir, rel[i]);
+		if (is_profiles_dir(cand)) {
+			snprintf(f->out, f->outlen, "%s", cand);
+			return 1;
+		}
+	}
+	return 0;
+}
+
 int profiles_dir_find(const char *explicit_dir, char *out, size_t outlen, char *err, size_t errlen)
 {
 	const char *env = getenv("CVMIO_PROFILES");
-	char exe[PATH_MAX], cand[PATH_MAX + 64];
-	ssize_t n;
+	char cand[PATH_MAX + 64];
 
 	if (explicit_dir || (env && *env)) {
 		const char *d = explicit_dir ? explicit_dir : env;
@@ -54,28 +76,10 @@ int profiles_dir_find(const char *explicit_dir, char *out, size_t outlen, char *
 		snprintf(out, outlen, "%s", d);
 		return 0;
 	}
-	/* The source tree: build/bin/cvmio, build/asan/bin/cvmio, build/X/asan/bin/cvmio below it. */
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n > 0) {
-		exe[n] = '\0';
-		for (int up = 0; up < 6; up++) {
-			char *slash = strrchr(exe, '/');
-
-			if (!slash)
-				break;
-			*slash = '\0';
-			snprintf(cand, sizeof(cand), "%s/qemu-profiles", exe);
-			if (is_profiles_dir(cand)) {
-				snprintf(out, outlen, "%s", cand);
-				return 0;
-			}
-			snprintf(cand, sizeof(cand), "%s/share/cvmio/qemu-profiles", exe);
-			if (is_profiles_dir(cand)) {
-				snprintf(out, outlen, "%s", cand);
-				return 0;
-			}
-		}
-	}
+	/* The source tree above the binary (build/bin/cvmio ...), or an installed prefix. */
+	struct found f = { out, outlen };
+	if (cvmio_find_above_exe(profiles_below, &f))
+		return 0;
 	snprintf(cand, sizeof(cand), "%s/share/cvmio/qemu-profiles", CVMIO_PREFIX);
 	if (is_profiles_dir(cand)) {
 		snprintf(out, outlen, "%s", cand);

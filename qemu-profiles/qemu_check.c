@@ -27,26 +27,24 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "compose_int.h"
 #include "cvmio.h"
+#include "proc.h"
+#include "qemu_opts.h"
+#include "qemu_values.h"
 #include "qmp.h"
 
 #define MAX_OPTS 128
-
-struct opt {
-	const char *name, *value;
-};
 
 struct check {
 	const struct qemu_plan *plan;
 	FILE *report;
 	struct qmp q;
-	struct opt opts[MAX_OPTS];
+	struct qemu_opt opts[MAX_OPTS];
 	int n_opts;
 	int problems;
 	char first_problem[512];
@@ -70,196 +68,6 @@ static void problem(struct check *c, const char *fmt, ...)
 		snprintf(c->first_problem, sizeof(c->first_problem), "%s", msg);
 }
 
-static const char *const flag_opts[] = {
-	"-nodefaults", "-no-reboot", "-nographic", "-S", "-daemonize", "-no-shutdown",
-	"--preconfig", "-enable-kvm", "-no-user-config", NULL
-};
-
-static bool is_flag(const char *s)
-{
-	for (const char *const *f = flag_opts; *f; f++)
-		if (!strcmp(*f, s))
-			return true;
-	return false;
-}
-
-static int split_opts(struct check *c, const struct qemu_argv *av, char *err, size_t errlen)
-{
-	for (size_t i = 1; i < av->argc; i++) {
-		if (c->n_opts == MAX_OPTS) {
-			snprintf(err, errlen, "more than %d options", MAX_OPTS);
-			return -1;
-		}
-		c->opts[c->n_opts].name = av->argv[i];
-		if (!is_flag(av->argv[i])) {
-			if (i + 1 >= av->argc) {
-				snprintf(err, errlen, "option %s has no value", av->argv[i]);
-				return -1;
-			}
-			c->opts[c->n_opts].value = av->argv[++i];
-		}
-		c->n_opts++;
-	}
-	return 0;
-}
-
-/* key=value list parsing with QEMU's ',,' escape.  Returns the next item or NULL. */
-static const char *next_item(const char *s, char *key, size_t klen, char *val, size_t vlen)
-{
-	size_t k = 0, v = 0;
-	bool in_val = false;
-
-	if (!s || !*s)
-		return NULL;
-	for (; *s; s++) {
-		if (*s == ',' && s[1] == ',') {
-			s++;
-		} else if (*s == ',') {
-			s++;
-			break;
-		} else if (*s == '=' && !in_val) {
-			in_val = true;
-			continue;
-		}
-		if (in_val && v + 1 < vlen)
-			val[v++] = *s;
-		else if (!in_val && k + 1 < klen)
-			key[k++] = *s;
-	}
-	key[k] = '\0';
-	val[v] = '\0';
-	if (!in_val) {    /* a bare word: the implied first option (type, driver) */
-		snprintf(val, vlen, "%s", key);
-		key[0] = '\0';
-	}
-	return s;
-}
-
-/* The value of key in a key=value list, or NULL. */
-static bool list_get(const char *list, const char *want, char *val, size_t vlen)
-{
-	char key[128];
-	const char *s = list;
-
-	while ((s = next_item(s, key, sizeof(key), val, vlen)))
-		if (!strcmp(key, want))
-			return true;
-	return false;
-}
-
-static bool bool_word(const char *v, bool *out)
-{
-	static const char *const yes[] = { "on", "true", "yes", NULL };
-	static const char *const no[] = { "off", "false", "no", NULL };
-
-	for (int i = 0; yes[i]; i++) {
-		if (!strcmp(v, yes[i])) {
-			*out = true;
-			return true;
-		}
-		if (!strcmp(v, no[i])) {
-			*out = false;
-			return true;
-		}
-	}
-	return false;
-}
-
-/* Integers as QEMU's string visitor takes them; sizes may have a K/M/G/T suffix. */
-static bool parse_number(const char *v, bool size, bool is_signed, uint64_t *out)
-{
-	char *end;
-	uint64_t n;
-
-	errno = 0;
-	if (!*v)
-		return false;
-	if (is_signed)
-		n = (uint64_t)strtoll(v, &end, 0);
-	else if (*v == '-')
-		return false;
-	else
-		n = strtoull(v, &end, 0);
-	if (errno || end == v)
-		return false;
-	if (size && *end) {
-		const char *suf = "BKMGTPE";
-		const char *p = strchr(suf, *end >= 'a' ? *end - 32 : *end);
-
-		if (!p || end[1])
-			return false;
-		for (long i = p - suf; i > 0; i--)
-			n <<= 10;
-		end++;
-	}
-	*out = n;
-	return *end == '\0';
-}
-
-/* Does value v parse for QOM property type t?  *checked says whether it was checked at all. */
-static bool value_fits(const char *t, const char *v, bool *checked)
-{
-	static const struct { const char *type; int bits; bool is_signed; } ints[] = {
-		{ "uint8", 8, false }, { "uint16", 16, false }, { "uint32", 32, false },
-		{ "uint64", 64, false }, { "int8", 8, true }, { "int16", 16, true },
-		{ "int32", 32, true }, { "int64", 64, true }, { "int", 64, true },
-	};
-	uint64_t n;
-	bool b;
-
-	*checked = true;
-	if (!strcmp(t, "bool"))
-		return bool_word(v, &b);
-	if (!strcmp(t, "size"))
-		return parse_number(v, true, false, &n);
-	for (size_t i = 0; i < sizeof(ints) / sizeof(ints[0]); i++) {
-		if (strcmp(t, ints[i].type))
-			continue;
-		if (!parse_number(v, false, ints[i].is_signed, &n))
-			return false;
-		if (ints[i].bits == 64)
-			return true;
-		if (ints[i].is_signed) {
-			int64_t s = (int64_t)n, lim = (int64_t)1 << (ints[i].bits - 1);
-
-			return s >= -lim && s < lim;
-		}
-		return n < ((uint64_t)1 << ints[i].bits);
-	}
-	if (!strcmp(t, "OnOffAuto"))
-		return !strcmp(v, "on") || !strcmp(v, "off") || !strcmp(v, "auto");
-	if (!strcmp(t, "OnOffSplit"))
-		return !strcmp(v, "on") || !strcmp(v, "off") || !strcmp(v, "split");
-	if (!strcmp(t, "str") || !strcmp(t, "string") || !strncmp(t, "link<", 5))
-		return true;
-	*checked = false;
-	return true;
-}
-
-/* Compare a qom-get result with the value written on the line. */
-static bool same_value(json_object *got, const char *want)
-{
-	uint64_t n;
-	bool b;
-
-	switch (json_object_get_type(got)) {
-	case json_type_boolean:
-		return bool_word(want, &b) && b == json_object_get_boolean(got);
-	case json_type_int:
-		return parse_number(want, true, want[0] == '-', &n) &&
-			(int64_t)n == json_object_get_int64(got);
-	case json_type_string: {
-		const char *s = json_object_get_string(got);
-		size_t ls = strlen(s), lw = strlen(want);
-
-		/* links read back as QOM paths: /objects/ID */
-		return !strcmp(s, want) || (ls > lw && s[ls - lw - 1] == '/' && !strcmp(s + ls - lw, want));
-	}
-	default:
-		return !strcmp(json_object_to_json_string(got), want);
-	}
-}
-
 static json_object *qom_get(struct check *c, const char *path, const char *prop, char *err, size_t errlen)
 {
 	json_object *args = json_object_new_object();
@@ -277,7 +85,7 @@ static void check_props(struct check *c, const char *what, const char *path, con
 	const char *s = list;
 	int ok = 0;
 
-	while ((s = next_item(s, key, sizeof(key), val, sizeof(val)))) {
+	while ((s = qemu_opts_next(s, key, sizeof(key), val, sizeof(val)))) {
 		json_object *got;
 		bool skipped = !key[0];
 
@@ -290,7 +98,7 @@ static void check_props(struct check *c, const char *what, const char *path, con
 			problem(c, "%s: property %s=%s: %s", what, key, val, err);
 			continue;
 		}
-		if (!same_value(got, val))
+		if (!qemu_value_same(got, val))
 			problem(c, "%s: %s is %s in QEMU, the line says %s", what, key,
 				json_object_to_json_string(got), val);
 		else
@@ -308,7 +116,7 @@ static void check_machine(struct check *c, const char *list)
 	char type[64] = "", key[64], err[256];
 	json_object *got;
 
-	next_item(list, key, sizeof(key), type, sizeof(type));
+	qemu_opts_next(list, key, sizeof(key), type, sizeof(type));
 	got = qom_get(c, "/machine", "type", err, sizeof(err));
 	if (!got) {
 		problem(c, "-machine: cannot read the machine type: %s", err);
@@ -367,8 +175,8 @@ static void check_object(struct check *c, const char *list)
 	char type[64] = "", id[64], key[64], what[160], path[128], err[256];
 	json_object *got;
 
-	next_item(list, key, sizeof(key), type, sizeof(type));
-	if (!list_get(list, "id", id, sizeof(id))) {
+	qemu_opts_next(list, key, sizeof(key), type, sizeof(type));
+	if (!qemu_opts_get(list, "id", id, sizeof(id))) {
 		problem(c, "-object %s: no id", type);
 		return;
 	}
@@ -392,7 +200,7 @@ static bool line_defines(const struct check *c, const char *name, const char *ke
 
 	for (int i = 0; i < c->n_opts; i++)
 		if (!strcmp(c->opts[i].name, name) && c->opts[i].value &&
-		    list_get(c->opts[i].value, key, val, sizeof(val)) && !strcmp(val, want))
+		    qemu_opts_get(c->opts[i].value, key, val, sizeof(val)) && !strcmp(val, want))
 			return true;
 	return false;
 }
@@ -449,9 +257,9 @@ static void check_device(struct check *c, const char *list)
 	const char *s = list;
 	int ok = 0, unchecked = 0;
 
-	next_item(list, key, sizeof(key), driver, sizeof(driver));
+	qemu_opts_next(list, key, sizeof(key), driver, sizeof(driver));
 	snprintf(what, sizeof(what), "-device %s", driver);
-	if (list_get(list, "id", val, sizeof(val)))
+	if (qemu_opts_get(list, "id", val, sizeof(val)))
 		snprintf(what + strlen(what), sizeof(what) - strlen(what), " id=%.64s", val);
 	json_object_object_add(args, "typename", json_object_new_string(driver));
 	props = qmp_exec(&c->q, "qom-list-properties", args, err, sizeof(err));
@@ -464,8 +272,8 @@ static void check_device(struct check *c, const char *list)
 		json_object_put(props);
 		return;
 	}
-	s = next_item(s, key, sizeof(key), val, sizeof(val));   /* the driver itself */
-	while ((s = next_item(s, key, sizeof(key), val, sizeof(val)))) {
+	s = qemu_opts_next(s, key, sizeof(key), val, sizeof(val));   /* the driver itself */
+	while ((s = qemu_opts_next(s, key, sizeof(key), val, sizeof(val)))) {
 		bool checked;
 
 		if (!key[0]) {
@@ -482,7 +290,7 @@ static void check_device(struct check *c, const char *list)
 			continue;
 		}
 		json_object_object_get_ex(p, "type", &t);
-		if (!value_fits(t ? json_object_get_string(t) : "", val, &checked)) {
+		if (!qemu_value_fits(t ? json_object_get_string(t) : "", val, &checked)) {
 			problem(c, "%s: %s=%s does not parse as %s", what, key, val,
 				json_object_get_string(t));
 			continue;
@@ -505,7 +313,7 @@ static void check_blockdevs(struct check *c)
 
 		if (strcmp(c->opts[i].name, "-blockdev"))
 			continue;
-		if (!list_get(c->opts[i].value, "node-name", node, sizeof(node))) {
+		if (!qemu_opts_get(c->opts[i].value, "node-name", node, sizeof(node))) {
 			problem(c, "-blockdev %s: no node-name", c->opts[i].value);
 			continue;
 		}
@@ -597,7 +405,7 @@ static int check_argv(struct check *c, const char *sock, struct qemu_argv *out)
 			char rebuilt[1024] = "", key[128], val[512];
 			const char *s = v;
 
-			while ((s = next_item(s, key, sizeof(key), val, sizeof(val)))) {
+			while ((s = qemu_opts_next(s, key, sizeof(key), val, sizeof(val)))) {
 				if (!strcmp(key, "confidential-guest-support")) {
 					snprintf(c->cgs_id, sizeof(c->cgs_id), "%.63s", val);
 					continue;
@@ -631,39 +439,7 @@ static int qemu_alive(void *arg)
 {
 	struct check *c = arg;
 
-	return waitpid(c->pid, NULL, WNOHANG) == 0;
-}
-
-static pid_t spawn(const struct qemu_argv *av, const char *errfile)
-{
-	pid_t pid = fork();
-
-	if (pid == 0) {
-		int in = open("/dev/null", O_RDWR), er = open(errfile, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-
-		/* never outlive cvmio */
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		if (in < 0 || er < 0)
-			_exit(127);
-		dup2(in, 0);
-		dup2(in, 1);
-		dup2(er, 2);
-		execvp(av->argv[0], av->argv);
-		_exit(127);
-	}
-	return pid;
-}
-
-/* Wait for the QEMU to end; SIGKILL it after timeout_ms. */
-static void reap(pid_t pid, int timeout_ms)
-{
-	for (int waited = 0; waited < timeout_ms; waited += 50) {
-		if (waitpid(pid, NULL, WNOHANG) != 0)
-			return;
-		usleep(50 * 1000);
-	}
-	kill(pid, SIGKILL);
-	waitpid(pid, NULL, 0);
+	return !proc_exited(c->pid, NULL);
 }
 
 /* QEMU's own complaint: the first stderr line that is not module-loading noise. */
@@ -709,7 +485,8 @@ int qemu_check_argv(const struct qemu_plan *plan, const struct qemu_argv *av, FI
 	char dir[] = "/tmp/cvmio-check.XXXXXX", sock[64], errfile[64], why[1024];
 	int rc = CVMIO_EXIT_ENV;
 
-	if (split_opts(&c, av, err, errlen) < 0)
+	c.n_opts = qemu_opts_split(av->argv, av->argc, c.opts, MAX_OPTS, err, errlen);
+	if (c.n_opts < 0)
 		return CVMIO_EXIT_INPUT;
 	if (!mkdtemp(dir)) {
 		snprintf(err, errlen, "mkdtemp: %s", strerror(errno));
@@ -725,7 +502,7 @@ int qemu_check_argv(const struct qemu_plan *plan, const struct qemu_argv *av, FI
 		fprintf(report, "note  accel %s\n", plan->accel_reason);
 	fprintf(report, "note  QEMU %d.%d.%d (%s) under --preconfig: no guest runs\n",
 		plan->qemu_version.major, plan->qemu_version.minor, plan->qemu_version.micro, plan->qemu);
-	c.pid = spawn(&run, errfile);
+	c.pid = proc_spawn(run.argv, NULL, NULL, errfile);
 	if (c.pid < 0) {
 		snprintf(err, errlen, "fork: %s", strerror(errno));
 		goto out;
@@ -734,11 +511,8 @@ int qemu_check_argv(const struct qemu_plan *plan, const struct qemu_argv *av, FI
 		char complaint[800];
 		bool exited;
 
-		usleep(200 * 1000);   /* a QEMU that refuses the line exits right away */
-		exited = !qemu_alive(&c);
-		if (!exited)
-			kill(c.pid, SIGKILL);
-		reap(c.pid, 2000);
+		/* a QEMU that refuses the line exits right away; one that hangs is killed */
+		exited = proc_wait(c.pid, 2000, NULL);
 		qemu_complaint(errfile, complaint, sizeof(complaint));
 		if (exited) {
 			const char *hint = strstr(complaint, "does not accept value") ?
@@ -755,7 +529,7 @@ int qemu_check_argv(const struct qemu_plan *plan, const struct qemu_argv *av, FI
 	run_checks(&c);
 	json_object_put(qmp_exec(&c.q, "quit", NULL, why, sizeof(why)));
 	qmp_close(&c.q);
-	reap(c.pid, 5000);
+	proc_wait(c.pid, 5000, NULL);
 	if (c.problems) {
 		snprintf(err, errlen, "%d problem%s; first: %s", c.problems, c.problems == 1 ? "" : "s",
 			 c.first_problem);

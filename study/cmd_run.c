@@ -18,6 +18,7 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include "check_facts.h"
 #include "cvmio.h"
 #include "proc.h"
 #include "run_runner.h"
@@ -87,12 +88,28 @@ static int preflight(struct runner *r, char *err, size_t len)
 	for (size_t m = 0; m < s->modes.n; m++)
 		for (size_t b = 0; b < s->backends.n; b++) {
 			char why[900];
-			if (guest_compose_check(s, s->modes.v[m], s->backends.v[b], why, sizeof(why))) {
+			if (guest_compose_check(s, s->modes.v[m], s->backends.v[b], r->rundir, why, sizeof(why))) {
 				snprintf(err, len, "%s/%s: %s", s->modes.v[m], s->backends.v[b], why);
 				return -1;
 			}
 		}
 	return 0;
+}
+
+/* What 'cvmio check --host --json' says, for the manifests (called, not run as a child). */
+static char *host_check_json(const struct study *s)
+{
+	struct host_facts h;
+	bool confirms[N_CHECK_MODES];
+	json_object *o;
+	char *text;
+
+	host_facts_gather(s->qemu, s->profiles, &h);
+	host_facts_confirms(&h, confirms);
+	o = host_facts_json(&h, confirms);
+	text = cvmio_strdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+	json_object_put(o);
+	return text;
 }
 
 static int lock_outdir(const char *outdir, char *err, size_t len)
@@ -171,26 +188,23 @@ int cmd_run(int argc, char **argv)
 		goto out;
 	}
 	r.tty = isatty(STDERR_FILENO);
+	snprintf(r.rundir, sizeof(r.rundir), "/tmp/cvmio-run-XXXXXX");
+	if (!mkdtemp(r.rundir)) {
+		rc = cvmio_error(CVMIO_EXIT_ENV, "run", "cannot create a folder in /tmp: %s", strerror(errno));
+		goto out;
+	}
 	if (preflight(&r, err, sizeof(err))) {
 		rc = cvmio_error(CVMIO_EXIT_ENV, "run", "%s", err);
+		rmdir(r.rundir);
 		goto out;
 	}
 	int lock = lock_outdir(outdir, err, sizeof(err));
 	if (lock < 0) {
 		rc = cvmio_error(CVMIO_EXIT_ENV, "run", "%s", err);
+		rmdir(r.rundir);
 		goto out;
 	}
-	snprintf(r.rundir, sizeof(r.rundir), "/tmp/cvmio-run-XXXXXX");
-	if (!mkdtemp(r.rundir)) {
-		rc = cvmio_error(CVMIO_EXIT_ENV, "run", "cannot create a folder in /tmp: %s", strerror(errno));
-		close(lock);
-		goto out;
-	}
-	char self[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	self[n > 0 ? n : 0] = '\0';
-	char *check_argv[] = { self, (char *)"check", (char *)"--host", (char *)"--json", NULL };
-	r.host_check = n > 0 ? proc_output(check_argv, 30) : NULL;
+	r.host_check = host_check_json(&s);
 
 	struct sigaction sa = { .sa_handler = on_stop_signal };
 	sigemptyset(&sa.sa_mask);
@@ -202,16 +216,17 @@ int cmd_run(int argc, char **argv)
 	r.total = todo;
 	for (size_t e = 0; e < s.engines.n && !r.quiet; e++)
 		for (size_t b = 0; b < s.backends.n; b++)
-			if (!study_engine_fits(s.engines.v[e], s.backends.v[b]))
+			if (!study_engine_fits(&s, s.engines.v[e], b))
 				fprintf(stderr, "cvmio run: note: %s cannot drive %s; left out of the plan\n",
 					s.engines.v[e], s.backends.v[b]);
 	if (!r.quiet)
 		fprintf(stderr, "cvmio run: %s: %zu runs to do (%zu done before), results in %s\n", s.name, todo,
 			p.n - todo, outdir);
-	for (size_t b = 0; b < s.backends.n && !stop_requested; b++)
+	for (size_t b = 0; b < s.backends.n && !stop_requested && !r.record_failed; b++)
 		run_backend(&r, &p, b);
 	rc = run_summary(&r, todo);
 	rmdir(r.rundir);
+	port_set_free(&r.ports);
 	free(r.host_check);
 	close(lock);
 	signal(SIGINT, SIG_DFL);

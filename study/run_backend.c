@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cvmio.h"
 #include "proc.h"
 #include "run_runner.h"
 
@@ -19,7 +20,7 @@
 static void run_group(struct runner *r, struct plan *p, size_t backend, unsigned long long modes)
 {
 	const struct study *s = r->s;
-	struct condition *conds = calloc(s->modes.n, sizeof(*conds));
+	struct condition *conds = cvmio_calloc(s->modes.n, sizeof(*conds));
 	int any = 0;
 
 	for (size_t i = 0; i < p->n; i++) {
@@ -40,7 +41,7 @@ static void run_group(struct runner *r, struct plan *p, size_t backend, unsigned
 				cond_start(r, &conds[m]);
 		conds_wait(r, conds, s->modes.n);
 	}
-	for (size_t i = 0; i < p->n && !*r->stop; i++) {
+	for (size_t i = 0; i < p->n && !*r->stop && !r->record_failed; i++) {
 		struct run_item *it = &p->items[i];
 		if (it->backend != backend || !(modes >> it->mode & 1) || it->state == RUN_DONE)
 			continue;
@@ -95,6 +96,6 @@ void run_backend(struct runner *r, struct plan *p, size_t backend)
 		run_group(r, p, backend, ~0ULL);
 		return;
 	}
-	for (size_t m = 0; m < s->modes.n && !*r->stop; m++)
+	for (size_t m = 0; m < s->modes.n && !*r->stop && !r->record_failed; m++)
 		run_group(r, p, backend, 1ULL << m);
 }

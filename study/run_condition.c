@@ -16,6 +16,24 @@
 #include "run_manifest.h"
 #include "run_runner.h"
 
+void run_record_failed(struct runner *r, const char *what, const char *path)
+{
+	if (!r->record_failed)
+		snprintf(r->record_error, sizeof(r->record_error), "cannot write the %s %.500s: %s", what, path,
+			 strerror(errno));
+	r->record_failed = 1;
+	fprintf(stderr, "%scvmio run: error: cannot write the %s %s: %s\n", r->tty ? "\r\033[K" : "", what, path,
+		strerror(errno));
+}
+
+int cond_save(struct runner *r, struct condition *c)
+{
+	if (!manifest_write(c->manifest, c->manifest_path))
+		return 0;
+	run_record_failed(r, "manifest", c->manifest_path);
+	return -1;
+}
+
 json_object *json_or_null(const char *text)
 {
 	return text ? json_tokener_parse(text) : NULL;
@@ -51,7 +69,7 @@ int cond_start(struct runner *r, struct condition *c)
 	for (int i = 0; i < c->n_guests; i++) {
 		snprintf(tag, sizeof(tag), "boot-%d-guest-%d", k, i + 1);
 		guest_free(&c->guests[i]);
-		if (guest_start(s, s->modes.v[c->mode], s->backends.v[c->backend], logdir, r->rundir, tag,
+		if (guest_start(s, s->modes.v[c->mode], s->backends.v[c->backend], logdir, r->rundir, tag, &r->ports,
 				&c->guests[i], err, sizeof(err))) {
 			snprintf(c->why, sizeof(c->why), "guest %d: %.500s", i + 1, err);
 			cond_stop(c);
@@ -92,7 +110,7 @@ static json_object *versions_json(struct runner *r, const struct guest *g)
 /* Verification from the guests' checks (after I/O when we have it: bounce shows there). */
 static void cond_verify(struct runner *r, struct condition *c, char **after)
 {
-	const char *mode = r->s->modes.v[c->mode];
+	const char *protection = r->s->mode_info[c->mode].confirms;  /* the mode profile's confirms= */
 	char why[300] = "", one[300];
 	int ok = 1;
 
@@ -102,7 +120,7 @@ static void cond_verify(struct runner *r, struct condition *c, char **after)
 	}
 	for (int i = 0; i < c->n_guests; i++) {
 		const char *text = after && after[i] ? after[i] : c->guests[i].boot_check;
-		if (!check_confirms(text, mode, one, sizeof(one))) {
+		if (!check_confirms(text, protection, one, sizeof(one))) {
 			ok = 0;
 			snprintf(why, sizeof(why), "guest %d: %.250s", i + 1, one);
 			break;
@@ -159,7 +177,7 @@ static void cond_record_boot(struct runner *r, struct condition *c)
 		manifest_set(c->manifest, "guest_fio_ports", ports);
 	}
 	cond_verify(r, c, NULL);
-	manifest_write(c->manifest, c->manifest_path);
+	cond_save(r, c);
 }
 
 /* Wait until the guests of all started conditions are ready (or dead, or out of time). */
@@ -234,7 +252,7 @@ void conds_finish(struct runner *r, struct condition *conds, size_t n)
 		if (!c->manifest)
 			continue;
 		if (c->usable) {
-			char **after = calloc(c->n_guests + 1, sizeof(*after));
+			char **after = cvmio_calloc(c->n_guests + 1, sizeof(*after));
 			for (int g = 0; g < c->n_guests; g++)
 				after[g] = guest_fetch_check(&c->guests[g], 10000);
 			if (c->n_guests)
@@ -247,8 +265,7 @@ void conds_finish(struct runner *r, struct condition *conds, size_t n)
 		char now[32];
 		iso_now(now, sizeof(now));
 		manifest_set(c->manifest, "finished", json_object_new_string(now));
-		if (manifest_write(c->manifest, c->manifest_path))
-			run_note(r, "warning: cannot write %s: %s", c->manifest_path, strerror(errno));
+		cond_save(r, c);
 		cond_stop(c);
 	}
 }
@@ -280,9 +297,9 @@ void cond_init(struct runner *r, struct condition *c, size_t mode, size_t backen
 	c->manifest = manifest_open(c->manifest_path, s->name, s->modes.v[mode], s->backends.v[backend]);
 	if (s->hosts.n) {
 		c->n_servers = s->hosts.n;
-		c->servers = calloc(c->n_servers, sizeof(*c->servers));
+		c->servers = cvmio_calloc(c->n_servers, sizeof(*c->servers));
 		for (size_t i = 0; i < s->hosts.n; i++) {
-			c->servers[i] = strdup(s->hosts.v[i]);
+			c->servers[i] = cvmio_strdup(s->hosts.v[i]);
 			*strrchr(c->servers[i], ':') = ',';
 		}
 		c->usable = 1;
@@ -293,13 +310,13 @@ void cond_init(struct runner *r, struct condition *c, size_t mode, size_t backen
 			      json_or_null(r->host_check), NULL, NULL, NULL);
 		manifest_set(c->manifest, "hosts", hosts);
 		cond_verify(r, c, NULL);
-		manifest_write(c->manifest, c->manifest_path);
+		cond_save(r, c);
 		return;
 	}
 	c->n_guests = s->concurrency;
-	c->guests = calloc(c->n_guests, sizeof(*c->guests));
+	c->guests = cvmio_calloc(c->n_guests, sizeof(*c->guests));
 	c->n_servers = c->n_guests;
-	c->servers = calloc(c->n_servers, sizeof(*c->servers));
+	c->servers = cvmio_calloc(c->n_servers, sizeof(*c->servers));
 }
 
 void cond_servers(struct condition *c)

@@ -143,18 +143,18 @@ int fio_job_sections(const char *jobfile)
 static char **client_argv(const struct fio_job *j)
 {
 	size_t n = 0, cap = 4 + 2 * j->n_servers;
-	char **argv = calloc(cap, sizeof(*argv));
+	char **argv = cvmio_calloc(cap, sizeof(*argv));
 
 	if (!argv)
 		abort();
-	argv[n++] = strdup(j->fio);
-	argv[n++] = strdup("--output-format=json+");
+	argv[n++] = cvmio_strdup(j->fio);
+	argv[n++] = cvmio_strdup("--output-format=json+");
 	if (asprintf(&argv[n++], "--output=%s", j->output) < 0)
 		abort();
 	for (size_t i = 0; i < j->n_servers; i++) {
 		if (asprintf(&argv[n++], "--client=%s", j->servers[i]) < 0)
 			abort();
-		argv[n++] = strdup(j->jobfile);
+		argv[n++] = cvmio_strdup(j->jobfile);
 	}
 	argv[n] = NULL;
 	return argv;

@@ -21,27 +21,21 @@
 #include "cvmio.h"
 #include "run_guest.h"
 #include "proc.h"
+#include "qmp.h"
 
 #define READY_MARK "CVMIO-FIO-SERVER-READY"
 #define CHECK_BEGIN "CVMIO-CHECK-BEGIN"
 #define CHECK_END "CVMIO-CHECK-END"
 
-/*
- * Ports handed out by this process: a QEMU binds its forwards only once it
- * runs, so the kernel may offer the same free port to the next guest.
- */
-static int given_ports[256];
-static unsigned n_given;
-
-static int port_given(int port)
+static int port_taken(const struct port_set *taken, int port)
 {
-	for (unsigned i = 0; i < n_given && i < 256; i++)
-		if (given_ports[i] == port)
+	for (size_t i = 0; i < taken->n; i++)
+		if (taken->v[i] == port)
 			return 1;
 	return 0;
 }
 
-int free_port(void)
+int free_port(struct port_set *taken)
 {
 	for (int attempt = 0; attempt < 50; attempt++) {
 		struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
@@ -55,12 +49,24 @@ int free_port(void)
 		close(fd);
 		if (port < 0)
 			return -1;
-		if (!port_given(port)) {
-			given_ports[n_given++ % 256] = port;
+		if (!port_taken(taken, port)) {
+			int *grown = cvmio_grow(taken->v, taken->n, &taken->cap, sizeof(*taken->v));
+
+			if (!grown)
+				abort();
+			taken->v = grown;
+			taken->v[taken->n++] = port;
 			return port;
 		}
 	}
 	return -1;
+}
+
+void port_set_free(struct port_set *taken)
+{
+	free(taken->v);
+	taken->v = NULL;
+	taken->n = taken->cap = 0;
 }
 
 static int exists(const char *p)
@@ -82,12 +88,13 @@ static int pick(const char *dir, const char *const *names, char *out, size_t len
 int guest_find_appliance(const struct study *s, const char *mode, char *kernel, char *initrd,
 			 size_t len, char *err, size_t errlen)
 {
-	/* sev* boots go through OVMF, which wants the bzImage; direct boots prefer the uncompressed image */
+	/* firmware (OVMF) boots want the bzImage; direct boots prefer the uncompressed image (the mode's guest_kernel=) */
 	static const char *const direct[] = { "vmlinux", "vmlinuz", "bzImage", "kernel", NULL };
 	static const char *const ovmf[] = { "vmlinuz", "bzImage", "kernel", NULL };
 	static const char *const initrds[] = { "initramfs.cpio.zst", "initramfs.cpio.gz", "initramfs.img", "initrd.img",
 					       "initramfs.cpio", "initrd", NULL };
-	const int sev = !strncmp(mode, "sev", 3);
+	const struct study_mode *info = study_mode_info(s, mode);
+	const int firmware_boot = info && info->guest_kernel && !strcmp(info->guest_kernel, "vmlinuz");
 	char exe[4096], cand[4][4096];
 	size_t n = 0;
 
@@ -115,7 +122,7 @@ int guest_find_appliance(const struct study *s, const char *mode, char *kernel, 
 		snprintf(cand[n++], sizeof(cand[0]), "%s/share/cvmio/guest", CVMIO_PREFIX);
 	}
 	for (size_t i = 0; i < n; i++)
-		if (pick(cand[i], sev ? ovmf : direct, kernel, len) && pick(cand[i], initrds, initrd, len))
+		if (pick(cand[i], firmware_boot ? ovmf : direct, kernel, len) && pick(cand[i], initrds, initrd, len))
 			return 0;
 	snprintf(err, errlen, "no guest appliance (kernel + initramfs) in %s%s; run 'make guest' or set [guest] appliance= / kernel= initrd=",
 		 cand[0], n > 1 ? " nor the default places" : "");
@@ -137,7 +144,7 @@ static void appliance_facts(const char *kernel, char **cmdline, char **release)
 	if (f) {
 		if (fgets(line, sizeof(line), f)) {
 			line[strcspn(line, "\n")] = '\0';
-			*cmdline = strdup(line);
+			*cmdline = cvmio_strdup(line);
 		}
 		fclose(f);
 	}
@@ -147,7 +154,7 @@ static void appliance_facts(const char *kernel, char **cmdline, char **release)
 		if (fgets(line, sizeof(line), f)) {
 			line[strcspn(line, "\n")] = '\0';
 			free(*release);
-			*release = strdup(line);
+			*release = cvmio_strdup(line);
 		}
 		fclose(f);
 	}
@@ -197,7 +204,8 @@ static int compose(const struct study *s, const char *mode, const char *backend,
 	return qemu_compose(&req, &g->av, err, errlen);
 }
 
-int guest_compose_check(const struct study *s, const char *mode, const char *backend, char *err, size_t errlen)
+int guest_compose_check(const struct study *s, const char *mode, const char *backend, const char *rundir,
+			char *err, size_t errlen)
 {
 	struct guest g;
 	int rc;
@@ -206,7 +214,8 @@ int guest_compose_check(const struct study *s, const char *mode, const char *bac
 	g.fio_port = 1;
 	g.check_port = 2;
 	snprintf(g.console, sizeof(g.console), "/dev/null");
-	snprintf(g.qmp, sizeof(g.qmp), "/tmp/cvmio-check.qmp");
+	/* the runner's private folder: concurrent runs never share a socket path */
+	snprintf(g.qmp, sizeof(g.qmp), "%.80s/compose-check.qmp", rundir);
 	rc = compose(s, mode, backend, &g, err, errlen);
 	qemu_argv_free(&g.av);
 	free(g.cmdline);
@@ -215,11 +224,12 @@ int guest_compose_check(const struct study *s, const char *mode, const char *bac
 }
 
 int guest_start(const struct study *s, const char *mode, const char *backend, const char *logdir,
-		const char *rundir, const char *tag, struct guest *g, char *err, size_t errlen)
+		const char *rundir, const char *tag, struct port_set *ports, struct guest *g, char *err,
+		size_t errlen)
 {
 	memset(g, 0, sizeof(*g));
-	g->fio_port = free_port();
-	g->check_port = free_port();
+	g->fio_port = free_port(ports);
+	g->check_port = free_port(ports);
 	if (g->fio_port < 0 || g->check_port < 0) {
 		snprintf(err, errlen, "no free TCP port on 127.0.0.1: %s", strerror(errno));
 		return -1;
@@ -293,7 +303,7 @@ static char *between(const char *text, const char *begin, const char *end)
 	const char *brace = memchr(b, '{', e - b);
 	if (!brace)
 		return NULL;
-	char *raw = strndup(brace, e - brace);
+	char *raw = cvmio_strndup(brace, e - brace);
 	/* the serial console turns \n into \r\n */
 	char *w = raw;
 	for (char *r = raw; *r; r++)
@@ -310,7 +320,7 @@ static char *kernel_version(const char *text)
 	if (!p)
 		return NULL;
 	p += strlen("Linux version ");
-	return strndup(p, strcspn(p, " \r\n"));
+	return cvmio_strndup(p, strcspn(p, " \r\n"));
 }
 
 int guest_poll_ready(struct guest *g)
@@ -379,83 +389,6 @@ char *guest_fetch_check(const struct guest *g, int timeout_ms)
 	return buf;
 }
 
-/* --- QMP, only for pinning --------------------------------------------- */
-
-struct qmp {
-	int fd;
-	char buf[65536];
-	size_t len;
-};
-
-/* Next QMP message that is not an event; NULL on timeout or error. */
-static json_object *qmp_reply(struct qmp *q, int timeout_ms)
-{
-	long long deadline = now_ms() + timeout_ms;
-
-	for (;;) {
-		char *nl = memchr(q->buf, '\n', q->len);
-		if (nl) {
-			*nl = '\0';
-			json_object *o = json_tokener_parse(q->buf);
-			size_t used = nl + 1 - q->buf;
-			memmove(q->buf, nl + 1, q->len - used);
-			q->len -= used;
-			if (o && json_object_object_get_ex(o, "event", NULL)) {
-				json_object_put(o);
-				continue;
-			}
-			return o;
-		}
-		struct pollfd p = { q->fd, POLLIN, 0 };
-		long long left = deadline - now_ms();
-		if (left <= 0 || q->len >= sizeof(q->buf) - 1 || poll(&p, 1, (int)left) <= 0)
-			return NULL;
-		ssize_t n = read(q->fd, q->buf + q->len, sizeof(q->buf) - 1 - q->len);
-		if (n <= 0)
-			return NULL;
-		q->len += n;
-	}
-}
-
-static json_object *qmp_cmd(struct qmp *q, const char *cmd)
-{
-	char line[256];
-	json_object *r, *ret;
-
-	snprintf(line, sizeof(line), "{\"execute\":\"%s\"}\n", cmd);
-	if (write(q->fd, line, strlen(line)) != (ssize_t)strlen(line))
-		return NULL;
-	r = qmp_reply(q, 5000);
-	if (r && json_object_object_get_ex(r, "return", &ret)) {
-		json_object_get(ret);
-		json_object_put(r);
-		return ret;
-	}
-	json_object_put(r);
-	return NULL;
-}
-
-static int qmp_open(struct qmp *q, const char *path)
-{
-	struct sockaddr_un a = { .sun_family = AF_UNIX };
-	json_object *greeting, *caps;
-
-	q->len = 0;
-	snprintf(a.sun_path, sizeof(a.sun_path), "%s", path);
-	q->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (q->fd < 0 || connect(q->fd, (struct sockaddr *)&a, sizeof(a)))
-		return -1;
-	greeting = qmp_reply(q, 5000);
-	if (!greeting)
-		return -1;
-	json_object_put(greeting);
-	caps = qmp_cmd(q, "qmp_capabilities");
-	if (!caps)
-		return -1;
-	json_object_put(caps);
-	return 0;
-}
-
 /*
  * Pin each thread of list (objects with thread-id) to one CPU of the list
  * cpus (in the list's order, round robin) or, without spread, to all of them.
@@ -463,75 +396,91 @@ static int qmp_open(struct qmp *q, const char *path)
 static int pin_threads(json_object *list, const int *cpus, int n_cpus, int spread, json_object *map,
 		       const char *idkey, char *err, size_t errlen)
 {
-	for (size_t i = 0; i < json_object_array_length(list); i++) {
+	size_t setsize = CPU_ALLOC_SIZE(STUDY_MAX_CPU + 1);
+	cpu_set_t *set = CPU_ALLOC(STUDY_MAX_CPU + 1);
+	int rc = 0;
+
+	if (!set)
+		abort();
+	for (size_t i = 0; i < json_object_array_length(list) && !rc; i++) {
 		json_object *t = json_object_array_get_idx(list, i), *tid, *id;
-		cpu_set_t set;
-		CPU_ZERO(&set);
+		char *host_cpus = NULL;
+		size_t len = 0;
+		FILE *f;
+
 		if (!json_object_object_get_ex(t, "thread-id", &tid))
 			continue;
-		if (spread)
-			CPU_SET(cpus[i % n_cpus], &set);
-		else
-			for (int c = 0; c < n_cpus; c++)
-				CPU_SET(cpus[c], &set);
-		if (sched_setaffinity(json_object_get_int(tid), sizeof(set), &set)) {
-			snprintf(err, errlen, "cannot pin thread %d: %s", json_object_get_int(tid), strerror(errno));
-			return -1;
+		CPU_ZERO_S(setsize, set);
+		f = open_memstream(&host_cpus, &len);
+		if (!f)
+			abort();
+		for (int c = spread ? (int)(i % n_cpus) : 0; c < n_cpus; c++) {
+			CPU_SET_S(cpus[c], setsize, set);
+			fprintf(f, "%s%d", ftell(f) ? "," : "", cpus[c]);
+			if (spread)
+				break;
 		}
-		json_object *entry = json_object_new_object();
-		json_object_object_add(entry, "thread_id", json_object_new_int(json_object_get_int(tid)));
-		char cpus[200] = "";
-		for (int c = 0; c < 64; c++)
-			if (CPU_ISSET(c, &set))
-				snprintf(cpus + strlen(cpus), sizeof(cpus) - strlen(cpus), "%s%d", cpus[0] ? "," : "", c);
-		json_object_object_add(entry, "host_cpus", json_object_new_string(cpus));
-		char key[64];
-		if (json_object_object_get_ex(t, idkey, &id))
-			snprintf(key, sizeof(key), "%s", json_object_get_string(id));
-		else
-			snprintf(key, sizeof(key), "%zu", i);
-		json_object_object_add(map, key, entry);
+		fclose(f);
+		if (sched_setaffinity(json_object_get_int(tid), setsize, set)) {
+			snprintf(err, errlen, "cannot pin thread %d: %s", json_object_get_int(tid), strerror(errno));
+			rc = -1;
+		} else {
+			json_object *entry = json_object_new_object();
+			char key[64];
+
+			json_object_object_add(entry, "thread_id", json_object_new_int(json_object_get_int(tid)));
+			json_object_object_add(entry, "host_cpus", json_object_new_string(host_cpus));
+			if (json_object_object_get_ex(t, idkey, &id))
+				snprintf(key, sizeof(key), "%s", json_object_get_string(id));
+			else
+				snprintf(key, sizeof(key), "%zu", i);
+			json_object_object_add(map, key, entry);
+		}
+		free(host_cpus);
 	}
-	return 0;
+	CPU_FREE(set);
+	return rc;
 }
 
 char *guest_pin(struct guest *g, const char *vcpu_pin, const char *iothread_pin, char *err, size_t errlen)
 {
 	struct qmp q = { .fd = -1 };
-	int vcpus[64], icpus[64], nv = 0, ni = 0;
+	char qerr[300];
+	int *vcpus = NULL, *icpus = NULL, nv = 0, ni = 0;
 	json_object *pins = json_object_new_object(), *vmap = json_object_new_object(),
 		    *imap = json_object_new_object(), *list;
 	char *out = NULL;
 	int rc = -1;
 
-	if ((vcpu_pin && (nv = study_cpulist_order(vcpu_pin, vcpus, 64)) <= 0) ||
-	    (iothread_pin && (ni = study_cpulist_order(iothread_pin, icpus, 64)) <= 0))
+	if ((vcpu_pin && (nv = study_cpulist_order(vcpu_pin, &vcpus)) <= 0) ||
+	    (iothread_pin && (ni = study_cpulist_order(iothread_pin, &icpus)) <= 0))
 		snprintf(err, errlen, "bad CPU list");
-	else if (qmp_open(&q, g->qmp))
-		snprintf(err, errlen, "cannot talk QMP on %s: %s", g->qmp, strerror(errno));
+	else if (qmp_open(&q, g->qmp, 0, NULL, NULL, qerr, sizeof(qerr)))
+		snprintf(err, errlen, "cannot talk QMP on %s: %s", g->qmp, qerr);
 	else {
 		rc = 0;
 		if (vcpu_pin) {
-			list = qmp_cmd(&q, "query-cpus-fast");
+			list = qmp_exec(&q, "query-cpus-fast", NULL, qerr, sizeof(qerr));
 			rc = list ? pin_threads(list, vcpus, nv, 1, vmap, "cpu-index", err, errlen) : -1;
 			if (!list)
-				snprintf(err, errlen, "QMP query-cpus-fast failed");
+				snprintf(err, errlen, "QMP query-cpus-fast failed: %s", qerr);
 			json_object_put(list);
 		}
 		if (!rc && iothread_pin) {
-			list = qmp_cmd(&q, "query-iothreads");
+			list = qmp_exec(&q, "query-iothreads", NULL, qerr, sizeof(qerr));
 			rc = list ? pin_threads(list, icpus, ni, 0, imap, "id", err, errlen) : -1;
 			if (!list)
-				snprintf(err, errlen, "QMP query-iothreads failed");
+				snprintf(err, errlen, "QMP query-iothreads failed: %s", qerr);
 			json_object_put(list);
 		}
 	}
-	if (q.fd >= 0)
-		close(q.fd);
+	qmp_close(&q);
+	free(vcpus);
+	free(icpus);
 	json_object_object_add(pins, "vcpus", vmap);
 	json_object_object_add(pins, "iothreads", imap);
 	if (!rc)
-		out = strdup(json_object_to_json_string_ext(pins, JSON_C_TO_STRING_PLAIN));
+		out = cvmio_strdup(json_object_to_json_string_ext(pins, JSON_C_TO_STRING_PLAIN));
 	json_object_put(pins);
 	return out;
 }

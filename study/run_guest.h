@@ -33,14 +33,29 @@ int guest_find_appliance(const struct study *s, const char *mode, char *kernel, 
 			 size_t len, char *err, size_t errlen);
 
 /* Would the composer accept this guest?  0, or -1 with its reason (nothing is started). */
-int guest_compose_check(const struct study *s, const char *mode, const char *backend, char *err, size_t errlen);
+int guest_compose_check(const struct study *s, const char *mode, const char *backend, const char *rundir,
+			char *err, size_t errlen);
 
 /*
- * Compose and start one guest.  logdir receives the console and QEMU log
+ * Ports one runner has handed out: a QEMU binds its forwards only once it
+ * runs, so the kernel may offer the same free port to the next guest.
+ * Owned by the runner (struct runner), not the process.
+ */
+struct port_set {
+	int *v;
+	size_t n, cap;
+};
+/* A free TCP port on 127.0.0.1 not in taken (then added to it); -1 (not reserved: a tiny race remains). */
+int free_port(struct port_set *taken);
+void port_set_free(struct port_set *taken);
+
+/*
+ * Compose and start one guest (its ports from ports).  logdir receives the console and QEMU log
  * (named with tag), rundir (short, private) the QMP socket.  Returns 0 or -1 with err.
  */
 int guest_start(const struct study *s, const char *mode, const char *backend, const char *logdir,
-		const char *rundir, const char *tag, struct guest *g, char *err, size_t errlen);
+		const char *rundir, const char *tag, struct port_set *ports, struct guest *g, char *err,
+		size_t errlen);
 
 /* 1 ready (fio server listening), 0 not yet, -1 dead (g->why says why). */
 int guest_poll_ready(struct guest *g);
@@ -65,7 +80,5 @@ char *guest_pin(struct guest *g, const char *vcpu_pin, const char *iothread_pin,
 void guest_stop(struct guest *g);
 void guest_free(struct guest *g);
 
-/* A free TCP port on 127.0.0.1 (not reserved: a tiny race remains). */
-int free_port(void);
 
 #endif

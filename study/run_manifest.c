@@ -6,6 +6,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cvmio.h"
 #include "run_manifest.h"
 
 void iso_now(char *buf, size_t len)
@@ -117,15 +118,18 @@ void manifest_set_verified(json_object *m, int verified, const char *why)
 
 int manifest_write(json_object *m, const char *path)
 {
-	char tmp[4200];
+	char *text;
+	int rc;
 
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	if (json_object_to_file_ext(tmp, m, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE))
+	if (asprintf(&text, "%s\n", json_object_to_json_string_ext(m, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+								     JSON_C_TO_STRING_NOSLASHESCAPE)) < 0)
 		return -1;
-	return rename(tmp, path);
+	rc = cvmio_write_atomic(path, text);
+	free(text);
+	return rc;
 }
 
-int check_confirms(const char *check_json, const char *mode, char *why, size_t len)
+int check_confirms(const char *check_json, const char *protection, char *why, size_t len)
 {
 	json_object *root, *confirms, *v;
 	int ok = 0;
@@ -139,13 +143,13 @@ int check_confirms(const char *check_json, const char *mode, char *why, size_t l
 		snprintf(why, len, "the guest's check output is not JSON");
 	else if (!json_object_object_get_ex(root, "confirms", &confirms) || !json_object_is_type(confirms, json_type_object))
 		snprintf(why, len, "the guest's check has no \"confirms\" object");
-	else if (!json_object_object_get_ex(confirms, mode, &v) || !json_object_is_type(v, json_type_boolean))
-		snprintf(why, len, "the guest's check says nothing about mode %s", mode);
+	else if (!json_object_object_get_ex(confirms, protection, &v) || !json_object_is_type(v, json_type_boolean))
+		snprintf(why, len, "the guest's check says nothing about %s", protection);
 	else if (!json_object_get_boolean(v))
-		snprintf(why, len, "the guest's check does not confirm mode %s", mode);
+		snprintf(why, len, "the guest's check does not confirm %s", protection);
 	else {
 		ok = 1;
-		snprintf(why, len, "the guest's check confirms mode %s", mode);
+		snprintf(why, len, "the guest's check confirms %s", protection);
 	}
 	json_object_put(root);
 	return ok;

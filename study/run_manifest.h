@@ -28,7 +28,7 @@ int manifest_write(json_object *m, const char *path);
  * Does a guest check JSON text confirm mode?  1 yes, 0 no, with a reason
  * naming what was missing.
  */
-int check_confirms(const char *check_json, const char *mode, char *why, size_t len);
+int check_confirms(const char *check_json, const char *protection, char *why, size_t len);
 
 /* ISO-8601 UTC timestamp of now. */
 void iso_now(char *buf, size_t len);

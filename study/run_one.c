@@ -15,22 +15,18 @@
 #include "run_manifest.h"
 #include "run_runner.h"
 
-static void write_failed(const char *path, const char *reason)
+/* rep-N.failed: why, with the earlier attempts' reasons below it. */
+static int write_failed(const char *path, const char *reason)
 {
-	char tmp[PATH_MAX + 64];
-	char *earlier = cvmio_read_file(path);
-	FILE *f;
+	char *earlier = cvmio_read_file(path), *text;
+	int rc;
 
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	f = fopen(tmp, "w");
-	if (!f)
-		return;
-	fprintf(f, "%s\n", reason);
-	if (earlier)
-		fprintf(f, "earlier attempt: %s", earlier);
-	fclose(f);
-	rename(tmp, path);
+	if (asprintf(&text, "%s\n%s%s", reason, earlier ? "earlier attempt: " : "", earlier ? earlier : "") < 0)
+		abort();
+	rc = cvmio_write_atomic(path, text);
+	free(text);
 	free(earlier);
+	return rc;
 }
 
 /*
@@ -46,7 +42,7 @@ static void run_store_counters(struct runner *r, struct run_counters *counters, 
 
 	plan_run_path(s, r->outdir, it, ".counters", path, sizeof(path));
 	if (run_counters_finish(counters, c->guests,
-				study_guest_target(s, s->backends.v[it->backend], s->engines.v[it->engine]),
+				study_guest_target(s, it->backend, s->engines.v[it->engine]),
 				output, path, why, sizeof(why)) < 0)
 		run_note(r, "warning: counters: %s", why);
 }
@@ -77,8 +73,8 @@ enum fio_outcome run_one(struct runner *r, struct condition *c, const struct run
 		snprintf(reason, sizeof(reason), "no guest: %s", c->why);
 		out = *r->stop ? FIO_INTERRUPTED : FIO_FAILED;
 	} else {
-		study_engine_value(engine, engine_value, sizeof(engine_value));
-		if (asprintf(&env[0], "TARGET=%s", study_guest_target(s, backend, engine)) < 0 ||
+		study_engine_value(s, engine, engine_value, sizeof(engine_value));
+		if (asprintf(&env[0], "TARGET=%s", study_guest_target(s, it->backend, engine)) < 0 ||
 		    asprintf(&env[1], "ENGINE=%s", engine_value) < 0 ||
 		    asprintf(&env[2], "RUNTIME=%d", s->runtime) < 0 ||
 		    asprintf(&env[3], "RAMP=%d", s->ramp) < 0 ||
@@ -133,7 +129,8 @@ enum fio_outcome run_one(struct runner *r, struct condition *c, const struct run
 		return out;
 	if (out != FIO_OK) {
 		snprintf(r->last_reason, sizeof(r->last_reason), "%.299s", reason);
-		write_failed(failed, reason);
+		if (write_failed(failed, reason))
+			run_record_failed(r, "failure record", failed);
 		if (out == FIO_TIMEOUT || out == FIO_TARGET_DIED) {
 			cond_stop(c);
 			snprintf(c->why, sizeof(c->why), "%.590s", reason);
@@ -142,6 +139,10 @@ enum fio_outcome run_one(struct runner *r, struct condition *c, const struct run
 		}
 	}
 	manifest_add_run(c->manifest, rel, out == FIO_OK, out == FIO_OK ? NULL : reason, seconds);
-	manifest_write(c->manifest, c->manifest_path);
+	/* the manifest is the verification record: a run it does not list is not done */
+	if (cond_save(r, c) && out == FIO_OK) {
+		snprintf(r->last_reason, sizeof(r->last_reason), "%.299s", r->record_error);
+		out = FIO_FAILED;
+	}
 	return out;
 }

@@ -24,7 +24,7 @@ void plan_build(const struct study *s, struct plan *p)
 	for (size_t b = 0; b < s->backends.n; b++)
 		for (int rep = 1; rep <= s->repetitions; rep++)
 			for (size_t e = 0; e < s->engines.n; e++) {
-				if (!study_engine_fits(s->engines.v[e], s->backends.v[b]))
+				if (!study_engine_fits(s, s->engines.v[e], b))
 					continue;
 				for (size_t j = 0; j < s->n_jobfiles; j++)
 					for (size_t m = 0; m < s->modes.n; m++)

@@ -92,5 +92,10 @@ int run_summary(struct runner *r, size_t todo_before)
 	if (*r->stop || missing)
 		printf("cvmio run: incomplete; 'cvmio run --resume%s%s %s' completes it\n",
 		       r->output ? " --output " : "", r->output ? r->output : "", r->s->path);
+	if (r->record_failed) {
+		fprintf(stderr, "cvmio run: error: stopped: %s (the results tree does not record what ran)\n",
+			r->record_error);
+		return CVMIO_EXIT_ENV;
+	}
 	return r->failed || missing ? CVMIO_EXIT_NEGATIVE : CVMIO_EXIT_OK;
 }

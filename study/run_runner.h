@@ -40,6 +40,7 @@ struct runner {
 	int tty, quiet;
 	const volatile sig_atomic_t *stop; /* set by SIGINT/SIGTERM/SIGHUP: finish what runs, start nothing */
 	char rundir[64];         /* private /tmp folder for QMP sockets */
+	struct port_set ports;   /* TCP ports given to this runner's guests */
 	char *host_check;        /* JSON text of 'cvmio check --host --json', or NULL */
 	long long t0;
 	size_t total, index, ok, failed, interrupted;
@@ -47,6 +48,8 @@ struct runner {
 	long long current_start;
 	char last_reason[300];          /* why the last run failed, for the progress line */
 	double fio_seconds, run_seconds;
+	int record_failed;              /* a manifest or .failed file could not be written: stop, exit 4 */
+	char record_error[700];
 };
 
 /* run_progress.c: the status line, notes, the closing summary */
@@ -54,6 +57,15 @@ void run_progress(struct runner *r, const struct run_item *it, const char *statu
 void run_note(struct runner *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void run_progress_tick(void *ctx);
 int run_summary(struct runner *r, size_t todo_before);
+
+/*
+ * Write the condition's manifest; when that fails, say so at once (even
+ * with --quiet) and set r->record_failed: the runner starts nothing more.
+ * 0 or -1.
+ */
+int cond_save(struct runner *r, struct condition *c);
+/* Report a result record that could not be written (what, path, errno) as cond_save does. */
+void run_record_failed(struct runner *r, const char *what, const char *path);
 
 /* run_condition.c: a condition's lifecycle */
 void cond_init(struct runner *r, struct condition *c, size_t mode, size_t backend);

@@ -17,27 +17,10 @@
 
 #include <ini.h>
 
+#include "compose.h"
 #include "cvmio.h"
 #include "cvmio-config.h"
 #include "run_study.h"
-
-static const char *const known_modes[] = {
-	"plain", "bounce", "sev", "sev-es", "sev-snp", "sev-snp-2023", NULL
-};
-static const char *const known_backends[] = {
-	"virtio-blk", "virtio-blk-iothread", "virtio-scsi", "virtio-scsi-iothread", "nvme", NULL
-};
-
-static int in_list(const char *const *list, const char *s)
-{
-	for (; *list; list++)
-		if (!strcmp(*list, s))
-			return 1;
-	return 0;
-}
-
-int study_known_mode(const char *mode) { return in_list(known_modes, mode); }
-int study_known_backend(const char *backend) { return in_list(known_backends, backend); }
 
 struct parse_ctx {
 	struct study *s;
@@ -45,6 +28,7 @@ struct parse_ctx {
 	const char *path;
 	char *dir;        /* the study file's folder */
 	int line;
+	int modes_line, backends_line;   /* for errors found in the profiles after parsing */
 	int too_long;
 	int failed;
 	char *err;
@@ -100,7 +84,7 @@ static void strlist_add(struct strlist *l, const char *s, size_t len)
 	l->v = realloc(l->v, (l->n + 1) * sizeof(*l->v));
 	if (!l->v)
 		abort();
-	l->v[l->n++] = strndup(s, len);
+	l->v[l->n++] = cvmio_strndup(s, len);
 }
 
 /* Split on commas and whitespace; empty items are dropped. */
@@ -136,7 +120,7 @@ static int parse_int(struct parse_ctx *c, const char *name, const char *value, i
 static int set_str(char **dst, const char *value)
 {
 	free(*dst);
-	*dst = strdup(value);
+	*dst = cvmio_strdup(value);
 	return 1;
 }
 
@@ -184,7 +168,7 @@ static char *stem_of(const char *path)
 	size_t len = strlen(base);
 	if (len > 4 && (!strcmp(base + len - 4, ".fio") || !strcmp(base + len - 4, ".ini")))
 		len -= 4;
-	return strndup(base, len);
+	return cvmio_strndup(base, len);
 }
 
 static int add_jobfile(struct parse_ctx *c, const char *path, const char *set)
@@ -210,7 +194,7 @@ static int add_jobfile(struct parse_ctx *c, const char *path, const char *set)
 	s->jobfiles = realloc(s->jobfiles, (s->n_jobfiles + 1) * sizeof(*s->jobfiles));
 	if (!s->jobfiles)
 		abort();
-	s->jobfiles[s->n_jobfiles].path = strdup(path);
+	s->jobfiles[s->n_jobfiles].path = cvmio_strdup(path);
 	s->jobfiles[s->n_jobfiles].name = name;
 	s->n_jobfiles++;
 	return 1;
@@ -288,15 +272,12 @@ static int valid_name(const char *s)
 	return 1;
 }
 
-static int set_names(struct parse_ctx *c, const char *name, const char *value,
-		     struct strlist *list, int (*known)(const char *), const char *what)
+static int set_names(struct parse_ctx *c, const char *name, const char *value, struct strlist *list)
 {
 	split_list(value, list);
 	if (!list->n)
 		return fail(c, "%s= is empty", name);
 	for (size_t i = 0; i < list->n; i++) {
-		if (known && !known(list->v[i]))
-			return fail(c, "%s: unknown %s '%s'", name, what, list->v[i]);
 		if (!valid_name(list->v[i]))
 			return fail(c, "%s: '%s' is not a valid name (letters, digits, '.', '_', '-')", name, list->v[i]);
 		for (size_t j = 0; j < i; j++)
@@ -317,7 +298,7 @@ static int set_backing(struct parse_ctx *c, const char *value)
 	}
 	if (colon && (!strncmp(value, "file:", 5) || !strncmp(value, "device:", 7)) && colon[1]) {
 		free(s->backing);
-		s->backing = strndup(value, colon - value);
+		s->backing = cvmio_strndup(value, colon - value);
 		return set_str(&s->backing_path, colon + 1);
 	}
 	return fail(c, "backing=%s: expected null, file:PATH or device:PATH", value);
@@ -336,67 +317,11 @@ static int set_hosts(struct parse_ctx *c, const char *value)
 	return 1;
 }
 
-int study_cpulist_order(const char *s, int *cpus, int max)
-{
-	int n = 0;
-	const char *p = s;
-	unsigned long long m;
-
-	if (study_parse_cpulist(s, &m))
-		return -1;
-	while (*p) {
-		char *end;
-		long a = strtol(p, &end, 10), b = a;
-		p = end;
-		if (*p == '-') {
-			b = strtol(p + 1, &end, 10);
-			p = end;
-		}
-		for (long i = a; i <= b && n < max; i++)
-			cpus[n++] = (int)i;
-		if (*p == ',')
-			p++;
-	}
-	return n;
-}
-
-int study_parse_cpulist(const char *s, unsigned long long *mask)
-{
-	unsigned long long m = 0;
-	const char *p = s;
-
-	while (*p) {
-		char *end;
-		long a = strtol(p, &end, 10), b;
-		if (end == p || a < 0 || a > 63)
-			return -1;
-		b = a;
-		p = end;
-		if (*p == '-') {
-			b = strtol(p + 1, &end, 10);
-			if (end == p + 1 || b < a || b > 63)
-				return -1;
-			p = end;
-		}
-		for (long i = a; i <= b; i++)
-			m |= 1ULL << i;
-		if (*p == ',')
-			p++;
-		else if (*p)
-			return -1;
-	}
-	if (!m)
-		return -1;
-	*mask = m;
-	return 0;
-}
-
 static int set_cpulist(struct parse_ctx *c, const char *name, const char *value, char **dst)
 {
-	unsigned long long m;
-
-	if (study_parse_cpulist(value, &m))
-		return fail(c, "%s=%s: expected a host CPU list such as 0,1 or 0-3 (CPUs 0..63)", name, value);
+	if (!study_cpulist_valid(value))
+		return fail(c, "%s=%s: expected a host CPU list such as 0,1 or 0-3 (CPUs 0..%d)", name, value,
+			    STUDY_MAX_CPU);
 	return set_str(dst, value);
 }
 
@@ -418,11 +343,11 @@ static int study_key(struct parse_ctx *c, const char *name, const char *value)
 		return valid_name(value) ? set_str(&s->name, value)
 			: fail(c, "name=%s: letters, digits, '.', '_', '-' only", value);
 	if (!strcmp(name, "modes"))
-		return set_names(c, name, value, &s->modes, study_known_mode, "mode");
+		return c->modes_line = c->line, set_names(c, name, value, &s->modes);
 	if (!strcmp(name, "backends"))
-		return set_names(c, name, value, &s->backends, study_known_backend, "backend");
+		return c->backends_line = c->line, set_names(c, name, value, &s->backends);
 	if (!strcmp(name, "engines"))
-		return set_names(c, name, value, &s->engines, NULL, "engine");
+		return set_names(c, name, value, &s->engines);
 	if (!strcmp(name, "jobfiles"))
 		return set_jobfiles(c, value);
 	if (!strcmp(name, "backing"))
@@ -459,6 +384,7 @@ static int guest_key(struct parse_ctx *c, const char *name, const char *value)
 	struct { const char *key; char **dst; } paths[] = {
 		{ "appliance", &s->appliance }, { "kernel", &s->kernel }, { "initrd", &s->initrd },
 		{ "image", &s->image }, { "firmware", &s->firmware }, { "qemu", &s->qemu },
+		{ "profiles", &s->profiles },
 	};
 
 	/* relative paths are relative to the current folder, like job files given as is */
@@ -478,9 +404,9 @@ static int guest_key(struct parse_ctx *c, const char *name, const char *value)
 		return set_str(&s->aio, value);
 	}
 	if (!strcmp(name, "smp"))
-		return parse_int(c, name, value, 1, 512, &s->smp);
+		return parse_int(c, name, value, 1, QEMU_MAX_SMP, &s->smp);
 	if (!strcmp(name, "queues"))
-		return parse_int(c, name, value, 1, 64, &s->queues);
+		return parse_int(c, name, value, 1, QEMU_MAX_QUEUES, &s->queues);
 	if (!strcmp(name, "mem"))
 		return set_mem(c, value);
 	if (!strcmp(name, "boot_timeout"))
@@ -548,7 +474,7 @@ static int check_complete(const char *path, struct study *s, char *err, size_t e
 	for (size_t e = 0; e < s->engines.n; e++) {
 		int fits = 0;
 		for (size_t b = 0; b < s->backends.n; b++)
-			fits |= study_engine_fits(s->engines.v[e], s->backends.v[b]);
+			fits |= study_engine_fits(s, s->engines.v[e], b);
 		if (!fits)
 			return file_error(err, errlen, path, "engine %s fits none of the backends", s->engines.v[e]);
 	}
@@ -558,10 +484,10 @@ static int check_complete(const char *path, struct study *s, char *err, size_t e
 static void set_defaults(struct study *s, const char *path)
 {
 	memset(s, 0, sizeof(*s));
-	s->path = strdup(path);
+	s->path = cvmio_strdup(path);
 	s->name = stem_of(path);
-	s->backing = strdup("null");
-	s->size = strdup("100%");
+	s->backing = cvmio_strdup("null");
+	s->size = cvmio_strdup("100%");
 	s->repetitions = 3;
 	s->runtime = 10;
 	s->ramp = 0;
@@ -581,7 +507,7 @@ int study_load(const char *path, struct study *s, char *err, size_t errlen)
 	c.f = fopen(path, "r");
 	if (!c.f)
 		return file_error(err, errlen, path, "cannot open: %s", strerror(errno));
-	c.dir = strdup(path);
+	c.dir = cvmio_strdup(path);
 	char *slash = strrchr(c.dir, '/');
 	if (slash)
 		*slash = '\0';
@@ -598,6 +524,11 @@ int study_load(const char *path, struct study *s, char *err, size_t errlen)
 		return snprintf(err, errlen, "%s:%d: not a [section] or key = value line", path, rc), CVMIO_EXIT_INPUT;
 	if (rc < 0)
 		return file_error(err, errlen, path, "cannot parse (error %d)", rc);
+	if (s->modes.n || s->backends.n) {
+		rc = study_read_profiles(s, c.modes_line, c.backends_line, err, errlen);
+		if (rc)
+			return rc;
+	}
 	return check_complete(path, s, err, errlen);
 }
 
@@ -605,12 +536,13 @@ void study_free(struct study *s)
 {
 	char **strs[] = { &s->path, &s->name, &s->backing, &s->backing_path, &s->target, &s->size, &s->appliance,
 			  &s->kernel, &s->initrd, &s->image, &s->append, &s->firmware, &s->accel, &s->qemu,
-			  &s->aio, &s->mem, &s->vcpu_pin, &s->iothread_pin };
+			  &s->aio, &s->mem, &s->vcpu_pin, &s->iothread_pin, &s->profiles };
 
 	for (size_t i = 0; i < sizeof(strs) / sizeof(strs[0]); i++) {
 		free(*strs[i]);
 		*strs[i] = NULL;
 	}
+	study_free_profiles(s);
 	strlist_free(&s->modes);
 	strlist_free(&s->backends);
 	strlist_free(&s->engines);
@@ -624,30 +556,11 @@ void study_free(struct study *s)
 	s->n_jobfiles = 0;
 }
 
-int study_engine_fits(const char *engine, const char *backend)
+void study_engine_value(const struct study *s, const char *engine, char *buf, size_t len)
 {
-	if (!strcmp(engine, "cvmio-nvme"))
-		return !strcmp(backend, "nvme");
-	return 1;
-}
-
-const char *study_guest_target(const struct study *s, const char *backend, const char *engine)
-{
-	if (s->target)
-		return s->target;
-	if (!strncmp(backend, "virtio-blk", 10))
-		return "/dev/vda";
-	if (!strncmp(backend, "virtio-scsi", 11))
-		return "/dev/sda";
-	if (!strcmp(backend, "nvme"))
-		return !strcmp(engine, "cvmio-nvme") ? "/dev/ng0n1" : "/dev/nvme0n1";
-	return "/dev/vda";
-}
-
-void study_engine_value(const char *engine, char *buf, size_t len)
-{
+	/* guests have the engines in /usr/lib/cvmio (the appliance); hosts= servers run here, as installed */
 	if (!strncmp(engine, "cvmio-", 6))
-		snprintf(buf, len, "external:/usr/lib/cvmio/%s.so", engine);
+		snprintf(buf, len, "external:%s/lib/cvmio/%s.so", s->hosts.n ? CVMIO_PREFIX : "/usr", engine);
 	else
 		snprintf(buf, len, "%s", engine);
 }

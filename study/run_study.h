@@ -9,6 +9,8 @@
 
 #include <stddef.h>
 
+#include "cvmio.h"
+
 struct strlist {
 	char **v;
 	size_t n;
@@ -19,10 +21,25 @@ struct study_jobfile {
 	char *name;  /* its name in the results tree (stem, or set-stem for directories) */
 };
 
+/* What a mode's profile tells the runner (qemu-profiles/modes/NAME.ini, [mode]). */
+struct study_mode {
+	char *confirms;        /* the key of the guest check's "confirms" its guests must show */
+	char *guest_kernel;    /* vmlinux (direct boot) or vmlinuz (firmware boot) */
+};
+
+/* What a backend's profile tells the runner (qemu-profiles/backends/NAME.ini, [backend]). */
+struct study_backend {
+	char *disk;            /* guest_disk: the block device the guest sees */
+	char *char_disk;       /* nvme_char_disk: the NVMe generic char device, or NULL */
+};
+
 struct study {
 	char *path;            /* the study file as given */
 	char *name;            /* results/<name>/ */
 	struct strlist modes, backends, engines, hosts;
+	char *profiles;        /* the profiles folder (as 'cvmio qemu' finds it; [guest] profiles=) */
+	struct study_mode *mode_info;        /* per modes.v[i], from its profile */
+	struct study_backend *backend_info;  /* per backends.v[i], from its profile */
 	struct study_jobfile *jobfiles;
 	size_t n_jobfiles;
 	char *backing;         /* null, file or device */
@@ -40,10 +57,6 @@ struct study {
 	char *vcpu_pin, *iothread_pin; /* host CPU lists, e.g. "0,1" or "0-1" */
 };
 
-/* Known names, for early file:line errors (the composer has the last word). */
-int study_known_mode(const char *mode);
-int study_known_backend(const char *backend);
-
 /*
  * Load and validate a study file.  Returns 0, or CVMIO_EXIT_INPUT with a
  * one-line "FILE:LINE: reason" (or "FILE: reason") in err.
@@ -51,16 +64,33 @@ int study_known_backend(const char *backend);
 int study_load(const char *path, struct study *s, char *err, size_t errlen);
 void study_free(struct study *s);
 
-/* The device path the guest sees for a backend ("/dev/vda", ...), honouring engine quirks. */
-const char *study_guest_target(const struct study *s, const char *backend, const char *engine);
-/* The value of fio's ioengine= for an engine name (external:/usr/lib/cvmio/NAME.so for cvmio-*). */
-void study_engine_value(const char *engine, char *buf, size_t len);
-/* Whether the engine can drive that backend (cvmio-nvme needs nvme). */
-int study_engine_fits(const char *engine, const char *backend);
+/*
+ * Read the profiles of the study's modes and backends (run_profiles.c);
+ * an unknown name is an error at FILE:LINE of its modes=/backends= line.
+ */
+int study_read_profiles(struct study *s, int modes_line, int backends_line, char *err, size_t errlen);
+void study_free_profiles(struct study *s);
+/* The profile facts of a mode of the study (NULL when it is not one). */
+const struct study_mode *study_mode_info(const struct study *s, const char *mode);
 
-/* Parse a CPU list "0,2-3" into a bitmask of up to 64 CPUs; -1 when invalid. */
-int study_parse_cpulist(const char *s, unsigned long long *mask);
-/* The same list in its own order ("1,0" -> 1 0), at most max entries; count or -1. */
-int study_cpulist_order(const char *s, int *cpus, int max);
+/* The device path the guest sees for backends.v[backend] (its profile's guest_disk, or target=). */
+const char *study_guest_target(const struct study *s, size_t backend, const char *engine);
+/*
+ * The value of fio's ioengine= for an engine name: for cvmio-* external:/usr/lib/cvmio/NAME.so
+ * (the guest appliance's), with hosts= PREFIX/lib/cvmio/NAME.so (installed on this host).
+ */
+void study_engine_value(const struct study *s, const char *engine, char *buf, size_t len);
+/* Whether the engine can drive backends.v[backend] (cvmio-nvme needs an nvme_char_disk). */
+int study_engine_fits(const struct study *s, const char *engine, size_t backend);
+
+/* Highest host CPU a list may name (Linux's NR_CPUS maximum is 8192). */
+#define STUDY_MAX_CPU 8191
+/*
+ * A host CPU list "0,2-3" (run_cpulist.c) in its own order ("1,0" -> 1 0):
+ * the count and *cpus (malloc'd), or -1 when invalid.
+ */
+int study_cpulist_order(const char *s, int **cpus);
+/* Whether s is a valid host CPU list. */
+int study_cpulist_valid(const char *s);
 
 #endif

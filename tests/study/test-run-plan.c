@@ -18,6 +18,8 @@ static char *names2[] = { "plain", "bounce" };
 static char *backends2[] = { "virtio-blk", "nvme" };
 static char *engines2[] = { "cvmio-uring", "cvmio-nvme" };
 static struct study_jobfile jobs2[] = { { "x/a.fio", "a" }, { "x/b.fio", "b" } };
+/* as their profiles say: only nvme has the char device cvmio-nvme drives */
+static struct study_backend backend_info2[] = { { "/dev/vda", NULL }, { "/dev/nvme0n1", "/dev/ng0n1" } };
 
 static struct study make_study(void)
 {
@@ -26,6 +28,7 @@ static struct study make_study(void)
 	s.name = "t";
 	s.modes = (struct strlist){ names2, 2 };
 	s.backends = (struct strlist){ backends2, 2 };
+	s.backend_info = backend_info2;
 	s.engines = (struct strlist){ engines2, 2 };
 	s.jobfiles = jobs2;
 	s.n_jobfiles = 2;

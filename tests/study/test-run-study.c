@@ -166,6 +166,9 @@ static void test_errors_name_the_line(void **state)
 	(void)state;
 	expect_error("[study]\nmodes = plain\ncolour = blue\n", 3, "unknown key 'colour' in [study]");
 	expect_error("[study]\nmodes = plain\n\n[guest]\nsmp = 0\n", 5, "smp=0");
+	/* the composer's limits (cvmio qemu --smp 1..288, --queues 1..1024), named at their line */
+	expect_error("[study]\nmodes = plain\n\n[guest]\nsmp = 300\n", 5, "smp=300");
+	expect_error("[study]\nmodes = plain\n[guest]\nqueues = 1025\n", 4, "queues=1025");
 	expect_error("[study]\nmodes = plain tdx-x\n", 2, "unknown mode 'tdx-x'");
 	expect_error("[study]\nbackends = virtio-blk ide\n", 2, "unknown backend 'ide'");
 	expect_error("[study]\nrepetitions = three\n", 2, "repetitions=three");
@@ -202,43 +205,67 @@ static void test_missing_keys(void **state)
 	expect_error(text, 0, "concurrency=2 needs backing=null");
 }
 
+/* The devices as the guest kernel names them (virtio-blk vda, SCSI sda, NVMe nvme0n1 / ng0n1). */
 static void test_targets_and_engines(void **state)
 {
-	struct study s = { 0 };
-	char buf[256];
+	struct study s;
+	char buf[256], err[1024];
 
 	(void)state;
-	assert_string_equal(study_guest_target(&s, "virtio-blk-iothread", "cvmio-uring"), "/dev/vda");
-	assert_string_equal(study_guest_target(&s, "virtio-scsi", "cvmio-aio"), "/dev/sda");
-	assert_string_equal(study_guest_target(&s, "nvme", "cvmio-uring"), "/dev/nvme0n1");
-	assert_string_equal(study_guest_target(&s, "nvme", "cvmio-nvme"), "/dev/ng0n1");
-	study_engine_value("cvmio-uring", buf, sizeof(buf));
+	assert_int_equal(load("[study]\nmodes = plain sev-snp-2023\nbackends = virtio-blk-iothread virtio-scsi nvme\n"
+			      "engines = cvmio-uring cvmio-nvme\njobfiles = a.fio\n", &s, err, sizeof(err)), 0);
+	assert_string_equal(study_guest_target(&s, 0, "cvmio-uring"), "/dev/vda");
+	assert_string_equal(study_guest_target(&s, 1, "cvmio-aio"), "/dev/sda");
+	assert_string_equal(study_guest_target(&s, 2, "cvmio-uring"), "/dev/nvme0n1");
+	assert_string_equal(study_guest_target(&s, 2, "cvmio-nvme"), "/dev/ng0n1");
+	/* the mode profiles say what the guest check must confirm and which kernel boots */
+	assert_string_equal(s.mode_info[0].confirms, "plain");
+	assert_string_equal(s.mode_info[0].guest_kernel, "vmlinux");
+	assert_string_equal(s.mode_info[1].confirms, "sev-snp");
+	assert_string_equal(s.mode_info[1].guest_kernel, "vmlinuz");
+	study_engine_value(&s, "cvmio-uring", buf, sizeof(buf));
 	assert_string_equal(buf, "external:/usr/lib/cvmio/cvmio-uring.so");
-	study_engine_value("io_uring", buf, sizeof(buf));
+	study_engine_value(&s, "io_uring", buf, sizeof(buf));
 	assert_string_equal(buf, "io_uring");
-	assert_false(study_engine_fits("cvmio-nvme", "virtio-blk"));
-	assert_true(study_engine_fits("cvmio-nvme", "nvme"));
+	assert_false(study_engine_fits(&s, "cvmio-nvme", 0));
+	assert_false(study_engine_fits(&s, "cvmio-nvme", 1));
+	assert_true(study_engine_fits(&s, "cvmio-nvme", 2));
+	assert_true(study_engine_fits(&s, "cvmio-uring", 0));
+	study_free(&s);
 }
 
 static void test_cpulist(void **state)
 {
-	unsigned long long m;
+	int *cpus;
 
 	(void)state;
-	assert_int_equal(study_parse_cpulist("0,2-3", &m), 0);
-	assert_true(m == 0xdULL);
-	assert_int_equal(study_parse_cpulist("1", &m), 0);
-	assert_true(m == 2ULL);
-	assert_int_equal(study_parse_cpulist("3-1", &m), -1);
-	assert_int_equal(study_parse_cpulist("64", &m), -1);
-	assert_int_equal(study_parse_cpulist("", &m), -1);
-	assert_int_equal(study_parse_cpulist("1,,x", &m), -1);
-	int cpus[8];
-	assert_int_equal(study_cpulist_order("3,0-1", cpus, 8), 3);
+	assert_int_equal(study_cpulist_order("0,2-3", &cpus), 3);
+	assert_int_equal(cpus[0], 0);
+	assert_int_equal(cpus[1], 2);
+	assert_int_equal(cpus[2], 3);
+	free(cpus);
+	assert_int_equal(study_cpulist_order("3,0-1", &cpus), 3);
 	assert_int_equal(cpus[0], 3);
 	assert_int_equal(cpus[1], 0);
 	assert_int_equal(cpus[2], 1);
-	assert_int_equal(study_cpulist_order("x", cpus, 8), -1);
+	free(cpus);
+	/* a 384-CPU SEV-SNP host: every CPU, the last one 383 */
+	assert_int_equal(study_cpulist_order("0-383", &cpus), 384);
+	for (int i = 0; i < 384; i++)
+		assert_int_equal(cpus[i], i);
+	free(cpus);
+	assert_int_equal(study_cpulist_order("64,200-201", &cpus), 3);
+	assert_int_equal(cpus[0], 64);
+	assert_int_equal(cpus[2], 201);
+	free(cpus);
+	assert_true(study_cpulist_valid("8191"));
+	assert_false(study_cpulist_valid("8192"));
+	assert_false(study_cpulist_valid("3-1"));
+	assert_false(study_cpulist_valid(""));
+	assert_false(study_cpulist_valid("1,,x"));
+	assert_false(study_cpulist_valid("1,"));
+	assert_false(study_cpulist_valid("-1"));
+	assert_false(study_cpulist_valid("x"));
 }
 
 static void test_check_confirms(void **state)
@@ -248,9 +275,9 @@ static void test_check_confirms(void **state)
 	(void)state;
 	assert_true(check_confirms("{\"cvmio_check\":1,\"confirms\":{\"plain\":true,\"bounce\":false}}", "plain", why, sizeof(why)));
 	assert_false(check_confirms("{\"cvmio_check\":1,\"confirms\":{\"plain\":true,\"bounce\":false}}", "bounce", why, sizeof(why)));
-	assert_non_null(strstr(why, "does not confirm mode bounce"));
+	assert_non_null(strstr(why, "does not confirm bounce"));
 	assert_false(check_confirms("{\"confirms\":{\"plain\":true}}", "sev-snp", why, sizeof(why)));
-	assert_non_null(strstr(why, "nothing about mode sev-snp"));
+	assert_non_null(strstr(why, "nothing about sev-snp"));
 	assert_false(check_confirms("{\"confirms\":{\"plain\":null}}", "plain", why, sizeof(why)));
 	assert_false(check_confirms("not json", "plain", why, sizeof(why)));
 	assert_false(check_confirms(NULL, "plain", why, sizeof(why)));
