@@ -30,7 +30,7 @@ static const char *const metric_names[M_COUNT] = {
 
 const char *metric_name(enum metric m)
 {
-	return metric_names[m];
+	return m >= M_COUNTERS_FIRST ? counters_metric_name(m) : metric_names[m];
 }
 
 bool metric_lower_is_better(enum metric m)
@@ -269,7 +269,7 @@ bool job_metric(const struct job_measure *jm, enum direction d, enum metric m, d
 		*out = (double)jm->eng_reap_wait_ns / 1000.0 / eios;
 		break;
 	default:
-		return false;
+		return counters_job_metric(jm, d, m, out);
 	}
 	return isfinite(*out);
 }

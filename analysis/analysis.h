@@ -17,6 +17,8 @@
  *   table_html.c the rows as HTML (for --format html and the report)
  *   plot.c       gnuplot scripts, data and images
  *   report.c     --report OUTDIR: every format, figures, one index.html
+ *   counters.c   rep-N.counters beside a result -> per-I/O guest/host cost metrics
+ *   plot_costs.c the cost-breakdown figure (per-I/O CPU time by where it is spent)
  */
 #ifndef CVMIO_ANALYSIS_H
 #define CVMIO_ANALYSIS_H
@@ -130,8 +132,28 @@ enum metric {
 	M_SUBMIT_CALLS_PER_IO,
 	M_CPU_US_PER_IO,	/* the job thread's CPU time (cpu_ns) per I/O */
 	M_REAP_WAIT_US_PER_IO,	/* time in reaping calls that waited (reap_wait_ns) per I/O */
+	/* counters.c: from rep-N.counters; keep these last (M_COUNTERS_FIRST..M_COUNT-1) */
+	M_GUEST_IRQS_PER_IO,
+	M_GUEST_CPU_US_PER_IO,
+	M_GUEST_USER_US_PER_IO,
+	M_GUEST_SYSTEM_US_PER_IO,
+	M_GUEST_IRQ_US_PER_IO,
+	M_GUEST_SOFTIRQ_US_PER_IO,
+	M_GUEST_CTXSW_PER_IO,
+	M_HOST_CPU_US_PER_IO,
+	M_HOST_VCPU_US_PER_IO,
+	M_HOST_IOTHREAD_US_PER_IO,
+	M_HOST_MAIN_US_PER_IO,
+	M_HOST_OTHER_US_PER_IO,
+	M_KVM_EXITS_PER_IO,
+	M_KVM_IO_EXITS_PER_IO,
+	M_KVM_MMIO_EXITS_PER_IO,
+	M_KVM_HALT_EXITS_PER_IO,
+	M_KVM_IRQ_EXITS_PER_IO,
 	M_COUNT
 };
+#define M_COUNTERS_FIRST M_GUEST_IRQS_PER_IO
+#define N_COUNTER_METRICS (M_COUNT - M_COUNTERS_FIRST)
 const char *metric_name(enum metric m);
 /* Lower is better (latency, cost per I/O); for the plot captions. */
 bool metric_lower_is_better(enum metric m);
@@ -165,6 +187,10 @@ struct job_measure {
 	/* reap_wait_ns, cpu_ns: only when every record joined had them (newer engines) */
 	bool eng_exact;
 	uint64_t eng_reap_wait_ns, eng_cpu_ns;
+	/* the run's cost counters (counters.c), per I/O; NAN where the run has none */
+	bool ramped;			/* ramp_time > 0: fio's count leaves I/Os out that counters see */
+	bool has_counters;
+	double counters[N_COUNTER_METRICS];
 };
 
 struct engine_record {
@@ -231,6 +257,21 @@ int aggregate_add(struct file_result *fr, struct job_measure *jm);
 void aggregate_finish(struct file_result *fr, const char *path, struct diag *d);
 /* The value of a metric for one direction of a merged job; false when absent. */
 bool job_metric(const struct job_measure *jm, enum direction d, enum metric m, double *out);
+
+/* ---- counters.c ---- */
+
+/*
+ * Reads rep-N.counters beside the result at path (none: nothing to do) and
+ * joins its per-I/O metrics to fr's job when the run holds one workload
+ * (several stonewalled workloads share one interval: a warning, left out) and
+ * its I/O count is fio's.  Returns 0, or -1 with err naming the bad field.
+ */
+int counters_join(const char *result_path, struct file_result *fr, struct diag *d, char *err,
+		  size_t errlen);
+const char *counters_metric_name(enum metric m);
+/* Does the job (its options over the global ones) set a ramp_time above 0? */
+bool counters_job_ramped(struct json_object *job_opts, struct json_object *global_opts);
+bool counters_job_metric(const struct job_measure *jm, enum direction d, enum metric m, double *out);
 
 /* ---- store.c ---- */
 
@@ -551,6 +592,16 @@ int report_write(const char *outdir, const char *gnuplot, const struct store *st
 		 struct report *rep);
 
 /* ---- plot.c ---- */
+
+/* Shared by plot.c and plot_costs.c: file-name-safe names, gnuplot text, render.gp entries. */
+struct render_list;
+void plot_safe_name(const char *in, char *out, size_t len);
+void plot_gp_text(FILE *f, const char *s);
+void plot_add_figure(struct render_list *rl, const char *stem, int width, int height);
+
+/* plot_costs.c: the cost-breakdown figure per compared condition (none without counters). */
+int plot_costs_write(const char *outdir, const struct store *st, size_t baseline, size_t cond,
+		     const struct rowset *rs, struct render_list *rl);
 
 /* Writes gnuplot scripts + data into outdir and renders PNG, SVG and PDF. Returns a cvmio exit code. */
 int plot_write(const char *outdir, const char *gnuplot, const struct store *st, size_t baseline,

@@ -244,6 +244,7 @@ static int ingest_job(struct json_object *job, struct json_object *global, const
 		snprintf(err, errlen, "job '%s': %s", name, why);
 		return -1;
 	}
+	jm.ramped = counters_job_ramped(opts, global);
 	double e = 0;
 	if (get_num(job, "error", &e) && e != 0) {
 		diag_warn(d, "%s: job '%s' ended with error %g; left out", path, name, e);

@@ -550,8 +550,11 @@ int plot_write(const char *outdir, const char *gnuplot, const struct store *st, 
 		return cvmio_error(CVMIO_EXIT_ENV, "analyze", "%s: cannot write: %s", path, strerror(errno));
 	fputs("# renders every figure of this folder to PNG, SVG and PDF: gnuplot render.gp\n", rl.render);
 	int rc = 0;
-	for (size_t c = 0; c < ncompares && !rc; c++)
+	for (size_t c = 0; c < ncompares && !rc; c++) {
 		rc = write_condition(outdir, st, baseline, compares[c], rs, &rl);
+		if (!rc)
+			rc = plot_costs_write(outdir, st, baseline, compares[c], rs, &rl);
+	}
 	if (!rc)
 		rc = write_cdfs(outdir, st, baseline, compares, ncompares, &rl);
 	bool bad = ferror(rl.render) != 0;
@@ -583,4 +586,20 @@ int plot_run_script(const char *gnuplot, const char *outdir, const char *script)
 		return cvmio_error(CVMIO_EXIT_ENV, "analyze", "gnuplot failed (exit %d); see %s/%s",
 				   st_gp, outdir, log);
 	return 0;
+}
+
+/* For plot_costs.c: the same names, gnuplot text and render.gp entries as here. */
+void plot_safe_name(const char *in, char *out, size_t len)
+{
+	safe_name(in, out, len);
+}
+
+void plot_gp_text(FILE *f, const char *s)
+{
+	gp_text(f, s);
+}
+
+void plot_add_figure(struct render_list *rl, const char *stem, int width, int height)
+{
+	add_figure(rl, stem, width, height);
 }

@@ -67,6 +67,8 @@ static void ingest_one(struct walk_ctx *c, const char *path, const struct manife
 		input_error(c, "%s: %s", path, err);
 	} else if (fr.njobs == 0) {
 		diag_warn(c->d, "%s: no usable job (all failed or did no I/O)", path);
+	} else if (counters_join(path, &fr, c->d, err, sizeof(err))) {
+		input_error(c, "%s%s", err, "");
 	} else if (store_add_file(c->st, c->cond_idx, c->backend, path + strlen(c->backend_dir) + 1, &fr,
 				  mi)) {
 		input_error(c, "%s: %s", path, "out of memory");

@@ -9,6 +9,7 @@
 #include <json.h>
 
 #include "check_decode.h"
+#include "check_counters.h"
 
 #define MAX_VIRTIO_DEVS 64
 
@@ -33,6 +34,7 @@ struct guest_facts {
 	char cmdline[4096];
 	int cmdline_known;
 	char clocksource[64];   /* the guest's current clocksource, "" when unknown */
+	struct guest_counters counters;    /* check_counters.c */
 };
 
 /* check_clocksource.c: the current clocksource below root (/sys/devices/system/clocksource). */
@@ -67,6 +69,7 @@ void host_facts_text(const struct host_facts *h, const bool confirms[N_CHECK_MOD
 
 /* Shared output helpers. */
 json_object *json_tri(int v);
+json_object *json_count(int64_t v);     /* null for a negative (unknown) count */
 json_object *json_confirms(const bool confirms[N_CHECK_MODES]);
 const char *tri_word(int v);
 

@@ -215,6 +215,8 @@ static void derive_encryption(struct guest_facts *g)
 void guest_facts_gather(const char *root, struct guest_facts *g)
 {
 	memset(g, 0, sizeof(*g));
+	/* first: the runner's samples should not count the rest of this check's own work */
+	guest_counters_gather(root, &g->counters);
 	g->swiotlb_force = TRI_UNKNOWN;
 	gather_msr(root, g);
 	if (gather_kmsg_dev(root, g) < 0 && !root[0])
@@ -245,11 +247,6 @@ void guest_facts_confirms(const struct guest_facts *g, bool confirms[N_CHECK_MOD
 		in.n_virtio_access_platform += g->virtio[i].access_platform == 1;
 	}
 	guest_confirms(&in, confirms);
-}
-
-static json_object *json_count(int64_t v)
-{
-	return v < 0 ? NULL : json_object_new_int64(v);
 }
 
 json_object *guest_facts_json(const struct guest_facts *g, const bool confirms[N_CHECK_MODES])
@@ -291,6 +288,8 @@ json_object *guest_facts_json(const struct guest_facts *g, const bool confirms[N
 	json_object_object_add(o, "kernel_cmdline",
 			       g->cmdline_known ? json_object_new_string(g->cmdline) : NULL);
 	json_object_object_add(o, "clocksource", g->clocksource[0] ? json_object_new_string(g->clocksource) : NULL);
+	json_object_object_add(o, "counters", guest_counters_json(&g->counters, g->io_tlb_used,
+								  g->io_tlb_used_hiwater));
 	json_object_object_add(o, "confirms", json_confirms(confirms));
 	return o;
 }
@@ -329,6 +328,7 @@ void guest_facts_text(const struct guest_facts *g, const bool confirms[N_CHECK_M
 	print_count("swiotlb io_tlb_used", g->io_tlb_used);
 	print_count("swiotlb used_hiwater", g->io_tlb_used_hiwater);
 	print_count("swiotlb io_tlb_nslabs", g->io_tlb_nslabs);
+	guest_counters_text(&g->counters);
 	printf("confirms:");
 	for (int i = 0; i < N_CHECK_MODES; i++)
 		printf(" %s=%s", check_modes[i], confirms[i] ? "yes" : "no");

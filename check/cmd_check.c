@@ -17,6 +17,11 @@ json_object *json_tri(int v)
 	return v == TRI_UNKNOWN ? NULL : json_object_new_boolean(v);
 }
 
+json_object *json_count(int64_t v)
+{
+	return v < 0 ? NULL : json_object_new_int64(v);
+}
+
 const char *tri_word(int v)
 {
 	return v == TRI_UNKNOWN ? "unknown" : v ? "yes" : "no";

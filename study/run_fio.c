@@ -222,3 +222,12 @@ enum fio_outcome fio_run(const struct fio_job *j, char *reason, size_t len, doub
 		return FIO_FAILED;
 	return FIO_OK;
 }
+
+json_object *fio_output_parse(const char *path)
+{
+	char *text = cvmio_read_file(path);
+	json_object *root = text ? parse_json_after_text(text) : NULL;
+
+	free(text);
+	return root;
+}

@@ -41,6 +41,9 @@ enum fio_outcome fio_run(const struct fio_job *j, char *reason, size_t len, doub
  */
 int fio_output_ok(const char *path, char *reason, size_t len);
 
+/* The JSON document of a fio output file (after any leading text), or NULL. */
+struct json_object *fio_output_parse(const char *path);
+
 /* Number of job sections ([name] other than [global]) in a job file, at least 1. */
 int fio_job_sections(const char *jobfile);
 

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cvmio.h"
+#include "run_counters.h"
 #include "run_manifest.h"
 #include "run_records.h"
 #include "run_runner.h"
@@ -67,6 +68,24 @@ static enum fio_outcome store_result(const struct study *s, struct runner *r,
 	return FIO_OK;
 }
 
+/*
+ * rep-N.counters, written just before rep-N.json is linked into place (so a
+ * result never lacks the counters of its own run); output is fio's temporary
+ * output.  A failure to write them is a warning, not a failed run.
+ */
+static void run_store_counters(struct runner *r, struct run_counters *counters, struct condition *c,
+			       const struct run_item *it, const char *output)
+{
+	const struct study *s = r->s;
+	char path[PATH_MAX + 32], why[PATH_MAX + 300];
+
+	plan_run_path(s, r->outdir, it, ".counters", path, sizeof(path));
+	if (run_counters_finish(counters, c->guests,
+				study_guest_target(s, it->backend, s->engines.v[it->engine]),
+				output, path, why, sizeof(why)) < 0)
+		run_note(r, "warning: counters: %s", why);
+}
+
 enum fio_outcome run_one(struct runner *r, struct condition *c, const struct run_item *it)
 {
 	const struct study *s = r->s;
@@ -74,6 +93,8 @@ enum fio_outcome run_one(struct runner *r, struct condition *c, const struct run
 	char dir[PATH_MAX], result[PATH_MAX + 32], failed[PATH_MAX + 32], tmp[PATH_MAX + 48],
 	     log[PATH_MAX + 48], rel[1024], reason[1024], engine_value[300];
 	char *env[9] = { 0 };
+	struct run_counters counters = { 0 };
+	char counters_path[PATH_MAX + 32];
 	double seconds = 0;
 	enum fio_outcome out;
 
@@ -112,6 +133,11 @@ enum fio_outcome run_one(struct runner *r, struct condition *c, const struct run
 			.stop = &*r->stop, .alive = c->n_guests ? cond_alive : NULL, .ctx = c,
 			.tick = run_progress_tick, .tick_ctx = r,
 		};
+		run_counters_begin(&counters, c->guests, c->n_guests);
+		/* counters without their result are an interrupted attempt's: this run replaces them */
+		plan_run_path(s, r->outdir, it, ".counters", counters_path, sizeof(counters_path));
+		if (access(result, F_OK))
+			unlink(counters_path);
 		out = fio_run(&j, reason, sizeof(reason), &seconds);
 		if (out == FIO_FAILED && c->n_guests) {
 			/* fio loses its server when the guest dies: say so */
@@ -127,10 +153,13 @@ enum fio_outcome run_one(struct runner *r, struct condition *c, const struct run
 			free(env[i]);
 		r->fio_seconds += seconds;
 	}
+	if (out == FIO_OK && access(result, F_OK))
+		run_store_counters(r, &counters, c, it, tmp);
 	if (out == FIO_OK)
 		out = store_result(s, r, it, dir, tmp, result, reason, sizeof(reason));
 	if (out == FIO_OK)
 		unlink(failed);
+	run_counters_free(&counters);
 	unlink(tmp);
 	unlink(log);
 	if (out == FIO_INTERRUPTED)
