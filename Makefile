@@ -26,6 +26,8 @@ endif
 ifdef BOOTSTRAP
 # A fresh tree: install what is needed, configure, then do what was asked.
 FIRST_GOAL := $(firstword $(MAKECMDGOALS) all)
+# Phony: goals such as check, memdump or suite are also folder names.
+.PHONY: $(FIRST_GOAL) $(MAKECMDGOALS)
 $(FIRST_GOAL):
 	sh scripts/deps.sh
 	./configure
