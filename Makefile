@@ -33,7 +33,8 @@ $(filter-out $(FIRST_GOAL),$(MAKECMDGOALS)):
 deps:
 	@sh scripts/deps.sh
 else
-include $(CONFIG_MAK)
+# Missing only for deps, help and distclean, which need no configuration.
+-include $(CONFIG_MAK)
 
 # SAN=1 builds an AddressSanitizer + UBSan variant (used by make check in build/asan).
 SAN ?= 0

@@ -80,6 +80,8 @@ chroot "$root" /usr/bin/env -i HOME=/root LANG=C.UTF-8 TERM=dumb \
 	>"$log" 2>&1
 rc=$?
 set -e
+unmount_all
+trap - EXIT INT TERM
 total_s=$(( $(date +%s) - start ))
 say "root bootstrap ${bootstrap_s}s, total ${total_s}s; disk: $(du -sh "$root" | cut -f1) in $root"
 grep -E '^(PASS|FAIL|SKIP) ' "$log" | grep -v '^PASS' || true
