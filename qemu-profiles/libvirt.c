@@ -113,6 +113,29 @@ static int write_passthrough(const struct qemu_plan *plan, FILE *out, char *err,
 	return 0;
 }
 
+/* Does the mode's -machine list carry key=value (e.g. kernel-irqchip=split)? */
+static bool machine_has(const struct qemu_plan *plan, const char *item)
+{
+	const char *m = profile_get(&plan->mode, "mode", "machine_props");
+	size_t n = strlen(item);
+
+	for (const char *s = m; s && (s = strstr(s, item)); s += n)
+		if ((s == m || s[-1] == ',') && (s[n] == ',' || s[n] == '\0'))
+			return true;
+	return false;
+}
+
+/* libvirt's names for the machine options a mode needs (TDX: split irqchip, no SMM, no PIC). */
+static void write_features(const struct qemu_plan *plan, FILE *out)
+{
+	fprintf(out, "  <features>\n    <acpi/>\n");
+	if (machine_has(plan, "kernel-irqchip=split"))
+		fprintf(out, "    <ioapic driver='qemu'/>\n");
+	if (machine_has(plan, "smm=off"))
+		fprintf(out, "    <smm state='off'/>\n");
+	fprintf(out, "  </features>\n");
+}
+
 static void write_os(const struct qemu_plan *plan, FILE *out)
 {
 	const struct qemu_request *req = plan->req;
@@ -138,7 +161,8 @@ static void write_os(const struct qemu_plan *plan, FILE *out)
 			fprintf(out, "</cmdline>\n");
 		}
 	}
-	fprintf(out, "  </os>\n  <features>\n    <acpi/>\n  </features>\n");
+	fprintf(out, "  </os>\n");
+	write_features(plan, out);
 	if (!strcmp(plan->cpu, "host"))
 		fprintf(out, "  <cpu mode='host-passthrough'/>\n");
 	else if (!strcmp(plan->cpu, "max"))
@@ -190,9 +214,11 @@ static void write_launch_security(const struct qemu_plan *plan, FILE *out)
 
 	if (!type)
 		return;
-	fprintf(out, "  <launchSecurity type='%s'>\n    <cbitpos>%d</cbitpos>\n"
-		"    <reducedPhysBits>%d</reducedPhysBits>\n", type, plan->cbitpos,
-		plan->reduced_phys_bits);
+	fprintf(out, "  <launchSecurity type='%s'>\n", type);
+	/* TDX has no C-bit: the shared bit is the top GPA bit, chosen by the TDX module. */
+	if (strcmp(type, "tdx"))
+		fprintf(out, "    <cbitpos>%d</cbitpos>\n    <reducedPhysBits>%d</reducedPhysBits>\n",
+			plan->cbitpos, plan->reduced_phys_bits);
 	if (policy)
 		fprintf(out, "    <policy>%s</policy>\n", policy);
 	fprintf(out, "  </launchSecurity>\n");

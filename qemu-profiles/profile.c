@@ -20,7 +20,8 @@
 /* Keys a profile may set; anything else is a typo worth reporting. */
 static const char *const mode_keys[] = {
 	"description", "min_qemu", "accel", "firmware", "virtio_props", "append",
-	"machine_props", "cpu", "libvirt_launch_security", "libvirt_policy", "libvirt_memfd", NULL
+	"machine_props", "cpu", "libvirt_launch_security", "libvirt_policy", "libvirt_memfd",
+	"confirms", "guest_kernel", "measured_firmware", NULL
 };
 static const char *const backend_keys[] = {
 	"description", "guest_disk", "aio", "libvirt_bus", "libvirt_target",
