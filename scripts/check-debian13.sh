@@ -11,6 +11,9 @@
 # "N passed, N failed, N skipped"; the exit status is make check's.
 # Log: build/debian13/check.log.  Must run as root (mmdebstrap --mode=root,
 # chroot, mounts).
+# CVMIO_DEB13_FIO_SRC=DIR: a fio source tree of Debian 13's fio version
+# (fio-3.39), put in the root's build/deps/ for an archive that serves no
+# source package of it (make deps would stop at 'apt-get source fio').
 set -eu
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -66,6 +69,13 @@ rm -rf "$root/src"
 mkdir -p "$root/src"
 git ls-files -z | tar --null -T - -cf - | tar -C "$root/src" -xf -
 cp /etc/resolv.conf "$root/etc/resolv.conf"
+if [ -n "${CVMIO_DEB13_FIO_SRC:-}" ]; then
+	[ -f "$CVMIO_DEB13_FIO_SRC/FIO-VERSION-GEN" ] ||
+		die "CVMIO_DEB13_FIO_SRC=$CVMIO_DEB13_FIO_SRC is not a fio source tree"
+	mkdir -p "$root/src/build/deps"
+	cp -a "$CVMIO_DEB13_FIO_SRC" "$root/src/build/deps/$(sed -n 's/^DEF_VER=//p' \
+		"$CVMIO_DEB13_FIO_SRC/FIO-VERSION-GEN")"
+fi
 
 trap unmount_all EXIT INT TERM
 mount -t proc proc "$root/proc"

@@ -78,8 +78,10 @@ fetch_fio_source() {
 	ensure_deb_src
 	mkdir -p "$deps_dir"
 	say "fetching fio $fio_deb_version source into build/deps/"
-	(cd "$deps_dir" && apt-get source -qq "fio=$fio_deb_version" >/dev/null 2>&1) ||
-		die "apt-get source fio=$fio_deb_version failed"
+	if ! (cd "$deps_dir" && apt-get source -qq "fio=$fio_deb_version" >"$deps_dir/fio-src.log" 2>&1); then
+		grep '^E:' "$deps_dir/fio-src.log" | head -n 2 >&2
+		die "apt-get source fio=$fio_deb_version failed (or put fio-$upstream's source tree in $deps_dir/fio-$upstream)"
+	fi
 	[ -f "$deps_dir/fio-$upstream/FIO-VERSION-GEN" ] ||
 		die "fio source not found in $deps_dir/fio-$upstream after apt-get source"
 }
