@@ -9,6 +9,7 @@
 #include <json.h>
 
 #include "check_decode.h"
+#include "check_tdx.h"
 
 #define MAX_VIRTIO_DEVS 64
 
@@ -32,6 +33,7 @@ struct guest_facts {
 	int64_t io_tlb_used, io_tlb_used_hiwater, io_tlb_nslabs;  /* -1 unknown */
 	char cmdline[4096];
 	int cmdline_known;
+	struct tdx_guest_facts tdx;
 };
 
 /* root: "" for the live system, or a folder holding proc/, sys/, dev/ (tests). */
@@ -54,6 +56,7 @@ struct host_facts {
 	int qemu_major, qemu_minor, qemu_micro;
 	char qemu_detail[512];
 	int qemu_supports[N_CHECK_MODES];   /* tri */
+	struct tdx_host_facts tdx;
 };
 
 void host_facts_gather(const char *qemu, const char *profiles_dir, struct host_facts *h);

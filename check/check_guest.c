@@ -229,6 +229,7 @@ void guest_facts_gather(const char *root, struct guest_facts *g)
 	g->io_tlb_used_hiwater = read_number(root, "/sys/kernel/debug/swiotlb/io_tlb_used_hiwater");
 	g->io_tlb_nslabs = read_number(root, "/sys/kernel/debug/swiotlb/io_tlb_nslabs");
 	derive_encryption(g);
+	tdx_guest_gather(root, g->mem_encrypt_line, g->kmsg_known, g->kmsg_complete, &g->tdx);
 }
 
 void guest_facts_confirms(const struct guest_facts *g, bool confirms[N_CHECK_MODES])
@@ -244,6 +245,10 @@ void guest_facts_confirms(const struct guest_facts *g, bool confirms[N_CHECK_MOD
 		in.n_virtio_access_platform += g->virtio[i].access_platform == 1;
 	}
 	guest_confirms(&in, confirms);
+	/* modes are exclusive: a trust domain is neither plain nor bounce */
+	confirms[CHECK_MODE_TDX] = tdx_guest_facts_confirmed(&g->tdx);
+	if (confirms[CHECK_MODE_TDX])
+		confirms[0] = confirms[1] = false;
 }
 
 static json_object *json_count(int64_t v)
@@ -289,6 +294,7 @@ json_object *guest_facts_json(const struct guest_facts *g, const bool confirms[N
 	json_object_object_add(o, "swiotlb", sw);
 	json_object_object_add(o, "kernel_cmdline",
 			       g->cmdline_known ? json_object_new_string(g->cmdline) : NULL);
+	json_object_object_add(o, "tdx", tdx_guest_json(&g->tdx));
 	json_object_object_add(o, "confirms", json_confirms(confirms));
 	return o;
 }
@@ -327,6 +333,7 @@ void guest_facts_text(const struct guest_facts *g, const bool confirms[N_CHECK_M
 	print_count("swiotlb io_tlb_used", g->io_tlb_used);
 	print_count("swiotlb used_hiwater", g->io_tlb_used_hiwater);
 	print_count("swiotlb io_tlb_nslabs", g->io_tlb_nslabs);
+	tdx_guest_text(&g->tdx);
 	printf("confirms:");
 	for (int i = 0; i < N_CHECK_MODES; i++)
 		printf(" %s=%s", check_modes[i], confirms[i] ? "yes" : "no");
