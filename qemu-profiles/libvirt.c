@@ -214,18 +214,31 @@ static void write_launch_security(const struct qemu_plan *plan, FILE *out)
 
 	if (!type)
 		return;
-	fprintf(out, "  <launchSecurity type='%s'>\n", type);
+	fprintf(out, "  <launchSecurity type='%s'%s%s>\n", type,
+		plan->kernel_hashes ? " kernelHashes='yes'" : "",
+		plan->req->author_key_enabled ? " authorKey='yes'" : "");
 	/* TDX has no C-bit: the shared bit is the top GPA bit, chosen by the TDX module. */
 	if (strcmp(type, "tdx"))
 		fprintf(out, "    <cbitpos>%d</cbitpos>\n    <reducedPhysBits>%d</reducedPhysBits>\n",
 			plan->cbitpos, plan->reduced_phys_bits);
 	if (policy)
 		fprintf(out, "    <policy>%s</policy>\n", policy);
+	/* base64 has no XML-special characters: validated in launch.c */
+	if (plan->req->id_block)
+		fprintf(out, "    <idBlock>%s</idBlock>\n    <idAuth>%s</idAuth>\n",
+			plan->req->id_block, plan->req->id_auth);
+	if (plan->req->host_data)
+		fprintf(out, "    <hostData>%s</hostData>\n", plan->req->host_data);
 	fprintf(out, "  </launchSecurity>\n");
 }
 
 int qemu_libvirt_write(const struct qemu_plan *plan, FILE *out, char *err, size_t errlen)
 {
+	if (plan->req->igvm) {
+		snprintf(err, errlen, "--igvm: libvirt's domain XML has no IGVM element here; use the "
+			 "QEMU line (--print)");
+		return -1;
+	}
 	bool native = native_disk(plan);
 	bool iothread = profile_get_bool(&plan->backend, "backend", "libvirt_iothread");
 

@@ -277,7 +277,7 @@ static json_object *qom_get(struct check *c, const char *path, const char *prop,
 static void check_props(struct check *c, const char *what, const char *path, const char *list,
 			const char *const *skip)
 {
-	char key[128], val[1024], err[256];
+	char key[128], val[8192], err[256];   /* an SNP id-auth is 5464 characters */
 	const char *s = list;
 	int ok = 0;
 
