@@ -82,12 +82,13 @@ static int pick(const char *dir, const char *const *names, char *out, size_t len
 int guest_find_appliance(const struct study *s, const char *mode, char *kernel, char *initrd,
 			 size_t len, char *err, size_t errlen)
 {
-	/* sev* boots go through OVMF, which wants the bzImage; direct boots prefer the uncompressed image */
+	/* sev* and tdx boots go through OVMF, which wants the bzImage; direct boots prefer the
+	 * uncompressed image (issue9 replaces the mode names with the profiles' guest_kernel) */
 	static const char *const direct[] = { "vmlinux", "vmlinuz", "bzImage", "kernel", NULL };
 	static const char *const ovmf[] = { "vmlinuz", "bzImage", "kernel", NULL };
 	static const char *const initrds[] = { "initramfs.cpio.zst", "initramfs.cpio.gz", "initramfs.img", "initrd.img",
 					       "initramfs.cpio", "initrd", NULL };
-	const int sev = !strncmp(mode, "sev", 3);
+	const int sev = !strncmp(mode, "sev", 3) || !strcmp(mode, "tdx");
 	char exe[4096], cand[4][4096];
 	size_t n = 0;
 

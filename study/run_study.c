@@ -22,7 +22,7 @@
 #include "run_study.h"
 
 static const char *const known_modes[] = {
-	"plain", "bounce", "sev", "sev-es", "sev-snp", "sev-snp-2023", NULL
+	"plain", "bounce", "sev", "sev-es", "sev-snp", "sev-snp-2023", "tdx", NULL
 };
 static const char *const known_backends[] = {
 	"virtio-blk", "virtio-blk-iothread", "virtio-scsi", "virtio-scsi-iothread", "nvme", NULL
