@@ -45,7 +45,8 @@ help:
 distclean:
 	rm -rf build
 else
-include $(CONFIG_MAK)
+# Missing only for deps, help and distclean, which need no configuration.
+-include $(CONFIG_MAK)
 
 # SAN=1 builds an AddressSanitizer + UBSan variant (used by make check in build/asan).
 SAN ?= 0

@@ -114,7 +114,8 @@ int parse_mem_encrypt_line(const char *msg, int *sme, int *sev, int *sev_es, int
 	return 1;
 }
 
-const char *const check_modes[N_CHECK_MODES] = { "plain", "bounce", "sev", "sev-es", "sev-snp" };
+const char *const check_modes[N_CHECK_MODES] = { "plain", "bounce", "sev", "sev-es", "sev-snp",
+							     "tdx" };
 
 int check_mode_index(const char *mode)
 {
@@ -140,6 +141,7 @@ void guest_confirms(const struct guest_verdict_in *in, bool c[N_CHECK_MODES])
 	c[2] = in->sev == 1 && in->sev_es == 0 && in->sev_snp == 0;
 	c[3] = in->sev == 1 && in->sev_es == 1 && in->sev_snp == 0;
 	c[4] = in->sev == 1 && in->sev_es == 1 && in->sev_snp == 1;
+	c[CHECK_MODE_TDX] = false;
 }
 
 /* On the host, "confirmed" means: this host can run the mode now. */
@@ -154,4 +156,5 @@ void host_confirms(const struct host_verdict_in *in, bool c[N_CHECK_MODES])
 	c[3] = sev_base && in->cpu.sev_es == 1 && in->kvm_amd_sev_es == 1 && in->qemu_supports[3] == 1;
 	c[4] = sev_base && in->cpu.sev_es == 1 && in->cpu.sev_snp == 1 && in->kvm_amd_sev_snp == 1 &&
 		in->qemu_supports[4] == 1;
+	c[CHECK_MODE_TDX] = false;
 }

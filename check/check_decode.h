@@ -53,8 +53,9 @@ int cmdline_swiotlb_force(const char *cmdline);
 int parse_mem_encrypt_line(const char *msg, int *sme, int *sev, int *sev_es, int *sev_snp);
 
 /* Mode verdicts; confirms[] in the order of check_modes[]. */
-#define N_CHECK_MODES 5
-extern const char *const check_modes[N_CHECK_MODES];   /* plain bounce sev sev-es sev-snp */
+#define N_CHECK_MODES 6
+extern const char *const check_modes[N_CHECK_MODES];   /* plain bounce sev sev-es sev-snp tdx */
+#define CHECK_MODE_TDX 5   /* decided by the TDX facts (check_tdx.c), false here */
 int check_mode_index(const char *mode);
 
 struct guest_verdict_in {

@@ -10,6 +10,7 @@
 
 #include "check_decode.h"
 #include "check_counters.h"
+#include "check_tdx.h"
 
 #define MAX_VIRTIO_DEVS 64
 
@@ -35,6 +36,7 @@ struct guest_facts {
 	int cmdline_known;
 	char clocksource[64];   /* the guest's current clocksource, "" when unknown */
 	struct guest_counters counters;    /* check_counters.c */
+	struct tdx_guest_facts tdx;
 };
 
 /* check_clocksource.c: the current clocksource below root (/sys/devices/system/clocksource). */
@@ -60,6 +62,7 @@ struct host_facts {
 	int qemu_major, qemu_minor, qemu_micro;
 	char qemu_detail[512];
 	int qemu_supports[N_CHECK_MODES];   /* tri */
+	struct tdx_host_facts tdx;
 };
 
 void host_facts_gather(const char *qemu, const char *profiles_dir, struct host_facts *h);

@@ -232,6 +232,7 @@ void guest_facts_gather(const char *root, struct guest_facts *g)
 	g->io_tlb_nslabs = read_number(root, "/sys/kernel/debug/swiotlb/io_tlb_nslabs");
 	gather_clocksource(root, g->clocksource, sizeof(g->clocksource));
 	derive_encryption(g);
+	tdx_guest_gather(root, g->mem_encrypt_line, g->kmsg_known, g->kmsg_complete, &g->tdx);
 }
 
 void guest_facts_confirms(const struct guest_facts *g, bool confirms[N_CHECK_MODES])
@@ -247,6 +248,10 @@ void guest_facts_confirms(const struct guest_facts *g, bool confirms[N_CHECK_MOD
 		in.n_virtio_access_platform += g->virtio[i].access_platform == 1;
 	}
 	guest_confirms(&in, confirms);
+	/* modes are exclusive: a trust domain is neither plain nor bounce */
+	confirms[CHECK_MODE_TDX] = tdx_guest_facts_confirmed(&g->tdx);
+	if (confirms[CHECK_MODE_TDX])
+		confirms[0] = confirms[1] = false;
 }
 
 json_object *guest_facts_json(const struct guest_facts *g, const bool confirms[N_CHECK_MODES])
@@ -290,6 +295,7 @@ json_object *guest_facts_json(const struct guest_facts *g, const bool confirms[N
 	json_object_object_add(o, "clocksource", g->clocksource[0] ? json_object_new_string(g->clocksource) : NULL);
 	json_object_object_add(o, "counters", guest_counters_json(&g->counters, g->io_tlb_used,
 								  g->io_tlb_used_hiwater));
+	json_object_object_add(o, "tdx", tdx_guest_json(&g->tdx));
 	json_object_object_add(o, "confirms", json_confirms(confirms));
 	return o;
 }
@@ -329,6 +335,7 @@ void guest_facts_text(const struct guest_facts *g, const bool confirms[N_CHECK_M
 	print_count("swiotlb used_hiwater", g->io_tlb_used_hiwater);
 	print_count("swiotlb io_tlb_nslabs", g->io_tlb_nslabs);
 	guest_counters_text(&g->counters);
+	tdx_guest_text(&g->tdx);
 	printf("confirms:");
 	for (int i = 0; i < N_CHECK_MODES; i++)
 		printf(" %s=%s", check_modes[i], confirms[i] ? "yes" : "no");

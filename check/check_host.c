@@ -91,6 +91,7 @@ void host_facts_gather(const char *qemu, const char *profiles_dir, struct host_f
 	h->dev_kvm = access("/dev/kvm", F_OK) == 0;
 	h->kvm_usable = kvm_usable(h->kvm_detail, sizeof(h->kvm_detail));
 	gather_qemu(qemu, profiles_dir, h);
+	tdx_host_gather(h->vendor, h->qemu, &h->tdx);
 }
 
 void host_facts_confirms(const struct host_facts *h, bool confirms[N_CHECK_MODES])
@@ -103,6 +104,8 @@ void host_facts_confirms(const struct host_facts *h, bool confirms[N_CHECK_MODES
 
 	memcpy(in.qemu_supports, h->qemu_supports, sizeof(in.qemu_supports));
 	host_confirms(&in, confirms);
+	confirms[CHECK_MODE_TDX] = tdx_host_facts_confirmed(&h->tdx, h->kvm_usable,
+							     h->qemu_supports[CHECK_MODE_TDX]);
 }
 
 static json_object *json_int_or_null(int64_t v)
@@ -159,6 +162,7 @@ json_object *host_facts_json(const struct host_facts *h, const bool confirms[N_C
 		json_object_object_add(modes, check_modes[i], json_tri(h->qemu_supports[i]));
 	json_object_object_add(q, "supports", modes);
 	json_object_object_add(o, "qemu", q);
+	json_object_object_add(o, "tdx", tdx_host_json(&h->tdx));
 	json_object_object_add(o, "confirms", json_confirms(confirms));
 	return o;
 }
@@ -193,6 +197,7 @@ void host_facts_text(const struct host_facts *h, const bool confirms[N_CHECK_MOD
 	else
 		printf("  %-24s not loaded\n", "kvm_amd");
 	printf("  %-24s %s\n", "/dev/sev", h->dev_sev ? "present" : "absent");
+	tdx_host_text(&h->tdx);
 	printf("  %-24s %s (%s)\n", "KVM usable", h->kvm_usable ? "yes" : "no", h->kvm_detail);
 	if (h->qemu_known)
 		printf("  %-24s %d.%d.%d (%s)\n", "QEMU", h->qemu_major, h->qemu_minor, h->qemu_micro,

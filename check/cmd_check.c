@@ -47,7 +47,7 @@ static void usage(FILE *out)
 "  --guest         SEV_STATUS MSR, the kernel's memory-encryption line, virtio\n"
 "                  ACCESS_PLATFORM, swiotlb use and swiotlb=force; confirms = this guest is MODE\n"
 "  --json          one JSON object (for manifests); unknown facts are null\n"
-"  --expect MODE   exit 0 when MODE (plain, bounce, sev, sev-es, sev-snp) is confirmed, 1 if not\n"
+"  --expect MODE   exit 0 when MODE (plain, bounce, sev, sev-es, sev-snp, tdx) is confirmed, 1 if not\n"
 "  --qemu BIN      QEMU to report on (--host; default $CVMIO_QEMU or qemu-system-x86_64)\n"
 "  --profiles DIR  mode profiles for the QEMU version rules (--host)\n"
 "  --root DIR      read proc/, sys/, dev/ below DIR instead of / (--guest; for tests)\n"
@@ -93,7 +93,7 @@ int cmd_check(int argc, char **argv)
 		return cvmio_error(CVMIO_EXIT_USAGE, "check", "choose one of --host and --guest");
 	if (expect && (want = check_mode_index(expect)) < 0)
 		return cvmio_error(CVMIO_EXIT_USAGE, "check",
-				   "--expect %s: expected plain, bounce, sev, sev-es or sev-snp", expect);
+				   "--expect %s: expected plain, bounce, sev, sev-es, sev-snp or tdx", expect);
 	if (host) {
 		struct host_facts h;
 

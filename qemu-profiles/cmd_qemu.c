@@ -23,7 +23,7 @@ static void usage(FILE *out)
 "Compose the QEMU command line for a confidential MODE and a storage BACKEND\n"
 "from the profiles (qemu-profiles/modes/MODE.ini, backends/BACKEND.ini).\n"
 "\n"
-"  --cvm MODE            plain, bounce, sev, sev-es, sev-snp, sev-snp-2023 (or a profile of yours)\n"
+"  --cvm MODE            plain, bounce, sev, sev-es, sev-snp, sev-snp-2023, tdx (or a profile of yours)\n"
 "  --backend BACKEND     virtio-blk, virtio-blk-iothread, virtio-scsi, virtio-scsi-iothread, nvme\n"
 "  --disk PATH           backing file or block device of the disk under test\n"
 "  --backing KIND        file (default), device, null, or blkdebug:CONFIG (file wrapped in blkdebug)\n"
@@ -37,6 +37,12 @@ static void usage(FILE *out)
 "  --firmware FILE       firmware for -bios (sev modes default to the profile's OVMF)\n"
 "  --accel kvm|tcg       default: the mode's (kvm for sev*), else kvm when it really runs here\n"
 "  --cbitpos N, --reduced-phys-bits N   sev*: default from CPUID 0x8000001F, else 51 and 1\n"
+"  --kernel-hashes on|off|auto   sev, sev-es, sev-snp with --kernel: measured direct boot\n"
+"                        (kernel-hashes=on); auto (default): on when the firmware has an SEV\n"
+"                        hashes table (an AmdSev OVMF, preferred when installed), else a note\n"
+"  --igvm FILE           sev*: boot an IGVM file (-object igvm-cfg) instead of -bios (QEMU >= 10)\n"
+"  --id-block B64, --id-auth B64, --host-data B64, --author-key-enabled\n"
+"                        sev-snp attestation inputs (base64 of 96, 4096 and 32 bytes)\n"
 "  --qemu BIN            QEMU binary (default $CVMIO_QEMU, else qemu-system-x86_64 when new\n"
 "                        enough for the mode, else a private one from build/deps/qemu-*)\n"
 "  --qemu-version X.Y    compose for this QEMU version instead of asking BIN\n"
@@ -155,6 +161,8 @@ static int run_action(enum action act, const struct qemu_request *req)
 	if (act == ACT_LIBVIRT) {
 		if (qemu_plan_make(req, &plan, err, sizeof(err)) < 0)
 			return cvmio_error(compose_error_code(err), "qemu", "%s", err);
+		if (plan.launch_note[0])
+			fprintf(stderr, "cvmio qemu: note: %s\n", plan.launch_note);
 		rc = qemu_libvirt_write(&plan, stdout, err, sizeof(err));
 		qemu_plan_free(&plan);
 		return rc < 0 ? cvmio_error(CVMIO_EXIT_INPUT, "qemu", "%s", err) : CVMIO_EXIT_OK;
@@ -188,7 +196,8 @@ static int run_action(enum action act, const struct qemu_request *req)
 
 int cmd_qemu(int argc, char **argv)
 {
-	enum { O_QEMU_VERSION = 256, O_NULL_SIZE, O_CBITPOS, O_RPB, O_PROFILES, O_PIDFILE };
+	enum { O_QEMU_VERSION = 256, O_NULL_SIZE, O_CBITPOS, O_RPB, O_PROFILES, O_PIDFILE,
+	       O_KERNEL_HASHES, O_IGVM, O_ID_BLOCK, O_ID_AUTH, O_HOST_DATA, O_AUTHOR_KEY };
 	static const struct option opts[] = {
 		{ "cvm", required_argument, NULL, 'c' }, { "mode", required_argument, NULL, 'c' },
 		{ "backend", required_argument, NULL, 'b' }, { "disk", required_argument, NULL, 'd' },
@@ -205,6 +214,12 @@ int cmd_qemu(int argc, char **argv)
 		{ "null-size", required_argument, NULL, O_NULL_SIZE },
 		{ "cbitpos", required_argument, NULL, O_CBITPOS },
 		{ "reduced-phys-bits", required_argument, NULL, O_RPB },
+		{ "kernel-hashes", required_argument, NULL, O_KERNEL_HASHES },
+		{ "igvm", required_argument, NULL, O_IGVM },
+		{ "id-block", required_argument, NULL, O_ID_BLOCK },
+		{ "id-auth", required_argument, NULL, O_ID_AUTH },
+		{ "host-data", required_argument, NULL, O_HOST_DATA },
+		{ "author-key-enabled", no_argument, NULL, O_AUTHOR_KEY },
 		{ "print", no_argument, NULL, 'p' }, { "exec", no_argument, NULL, 'e' },
 		{ "libvirt", no_argument, NULL, 'l' }, { "check", no_argument, NULL, 'K' },
 		{ "list", no_argument, NULL, 'L' }, { "help", no_argument, NULL, 'h' },
@@ -247,6 +262,12 @@ int cmd_qemu(int argc, char **argv)
 		case 'M': req.qmp = optarg; break;
 		case O_PIDFILE: req.pidfile = optarg; break;
 		case O_NULL_SIZE: req.null_size = optarg; break;
+		case O_KERNEL_HASHES: req.kernel_hashes = optarg; break;
+		case O_IGVM: req.igvm = optarg; break;
+		case O_ID_BLOCK: req.id_block = optarg; break;
+		case O_ID_AUTH: req.id_auth = optarg; break;
+		case O_HOST_DATA: req.host_data = optarg; break;
+		case O_AUTHOR_KEY: req.author_key_enabled = 1; break;
 		case 'p': act = ACT_PRINT; n_actions++; break;
 		case 'e': act = ACT_EXEC; n_actions++; break;
 		case 'l': act = ACT_LIBVIRT; n_actions++; break;

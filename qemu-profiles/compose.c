@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "compose_int.h"
+#include "launch.h"
 
 #define DRIVE_NODE "disk0"
 
@@ -314,7 +315,7 @@ int qemu_plan_make(const struct qemu_request *req, struct qemu_plan *plan, char 
 		strstr(profile_get(&plan->mode, "mode", "machine_props"), "confidential-guest-support");
 	if (resolve_accel(req, plan, err, errlen) < 0 || resolve_backing(req, plan, err, errlen) < 0 ||
 	    resolve_sizes(req, plan, err, errlen) < 0 || resolve_boot(req, plan, err, errlen) < 0 ||
-	    check_qemu_version(req, plan, err, errlen) < 0)
+	    check_qemu_version(req, plan, err, errlen) < 0 || launch_resolve(plan, err, errlen) < 0)
 		goto fail;
 	if (req->n_fwds < 0 || req->n_fwds > QEMU_MAX_FWDS) {
 		snprintf(err, errlen, "%d host forwards: at most %d", req->n_fwds, QEMU_MAX_FWDS);
@@ -345,6 +346,8 @@ static const char *placeholder(const struct qemu_plan *plan, const char *name, c
 		return plan->virtio_props;
 	if (!strcmp(name, "firmware"))
 		return plan->firmware;
+	if (!strcmp(name, "launch_options"))
+		return plan->launch_opts;
 	if (!strcmp(name, "queues") || !strcmp(name, "smp") || !strcmp(name, "cbitpos") ||
 	    !strcmp(name, "reduced_phys_bits")) {
 		int v = !strcmp(name, "queues") ? plan->queues : !strcmp(name, "smp") ? plan->smp :
@@ -386,7 +389,7 @@ static int expand_word(const struct qemu_plan *plan, const struct profile *p, in
 		}
 		if (!val) {
 			snprintf(err, errlen, "%s:%d: unknown placeholder ${%s} (known: mem, smp, queues, "
-				 "drive, virtio_props, firmware, cbitpos, reduced_phys_bits)", p->path,
+				 "drive, virtio_props, firmware, cbitpos, reduced_phys_bits, launch_options)", p->path,
 				 line, name);
 			return -1;
 		}
@@ -416,8 +419,15 @@ static int add_profile_args(const struct qemu_plan *plan, const struct profile *
 		if (!copy)
 			return -1;
 		for (w = strtok_r(copy, " \t", &save); w; w = strtok_r(NULL, " \t", &save)) {
-			char out[4096];
+			char out[16384];   /* an SNP id-auth alone is 5464 base64 characters */
 
+			/* with IGVM the firmware is in the IGVM file: no -bios */
+			if (plan->req->igvm && !strcmp(w, "-bios")) {
+				w = strtok_r(NULL, " \t", &save);
+				if (!w)
+					break;
+				continue;
+			}
 			if (expand_word(plan, p, p->entries[i].line, w, out, sizeof(out), err, errlen) < 0 ||
 			    qemu_argv_add(av, out) < 0) {
 				free(copy);
@@ -489,6 +499,14 @@ static int add_network(const struct qemu_plan *plan, struct qemu_argv *av)
 		qemu_argv_addf(av, "virtio-net-pci,id=nic0,netdev=net0,romfile=%s", plan->virtio_props);
 }
 
+static int add_igvm(const struct qemu_plan *plan, struct qemu_argv *av)
+{
+	char file[PATH_MAX * 2];
+
+	escape_commas(plan->req->igvm, file, sizeof(file));
+	return qemu_argv_add(av, "-object") || qemu_argv_addf(av, "igvm-cfg,id=igvm0,file=%s", file);
+}
+
 static int add_machine(const struct qemu_plan *plan, struct qemu_argv *av)
 {
 	const char *mprops = profile_get(&plan->mode, "mode", "machine_props");
@@ -497,11 +515,13 @@ static int add_machine(const struct qemu_plan *plan, struct qemu_argv *av)
 		qemu_argv_add(av, "-nodefaults") || qemu_argv_add(av, "-no-reboot") ||
 		qemu_argv_add(av, "-display") || qemu_argv_add(av, "none") ||
 		qemu_argv_add(av, "-machine") ||
-		qemu_argv_addf(av, "q35%s%s", mprops && *mprops ? "," : "", mprops ? mprops : "") ||
+		qemu_argv_addf(av, "q35%s%s%s", mprops && *mprops ? "," : "", mprops ? mprops : "",
+			       plan->req->igvm ? ",igvm-cfg=igvm0" : "") ||
 		qemu_argv_add(av, "-accel") || qemu_argv_add(av, plan->accel) ||
 		qemu_argv_add(av, "-cpu") || qemu_argv_add(av, plan->cpu) ||
 		qemu_argv_add(av, "-smp") || qemu_argv_addf(av, "%d", plan->smp) ||
-		qemu_argv_add(av, "-m") || qemu_argv_add(av, plan->mem);
+		qemu_argv_add(av, "-m") || qemu_argv_add(av, plan->mem) ||
+		(plan->req->igvm && add_igvm(plan, av));
 }
 
 static int add_boot(const struct qemu_plan *plan, struct qemu_argv *av)
@@ -547,6 +567,8 @@ int qemu_compose(const struct qemu_request *req, struct qemu_argv *out, char *er
 	if (qemu_plan_make(req, &plan, err, errlen) < 0)
 		return -1;
 	err[0] = '\0';
+	if (plan.launch_note[0])
+		fprintf(stderr, "cvmio qemu: note: %s\n", plan.launch_note);
 	if (add_machine(&plan, out) || add_profile_args(&plan, &plan.mode, out, err, errlen) ||
 	    add_boot(&plan, out) || add_blockdev(&plan, out) ||
 	    add_profile_args(&plan, &plan.backend, out, err, errlen) ||
@@ -597,5 +619,6 @@ int qemu_request_check_files(const struct qemu_request *req, char *err, size_t e
 	return need_file("--kernel", req->kernel, err, errlen) ||
 		need_file("--initrd", req->initrd, err, errlen) ||
 		need_file("--image", req->image, err, errlen) ||
-		need_file("--firmware", req->firmware, err, errlen) ? -1 : 0;
+		need_file("--firmware", req->firmware, err, errlen) ||
+		need_file("--igvm", req->igvm, err, errlen) ? -1 : 0;
 }

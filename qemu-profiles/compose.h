@@ -47,6 +47,11 @@ struct qemu_request {
 	int cbitpos;             /* sev*: C-bit position; 0 = host CPUID 0x8000001F, else 51 */
 	int reduced_phys_bits;   /* sev*: 0 = host CPUID 0x8000001F, else 1 */
 	const char *qemu_version;/* "X.Y[.Z]" of the target QEMU, instead of running 'qemu --version' */
+	/* SEV/SNP launch options (issue 13; launch.c); NULL/0 keeps the defaults. */
+	const char *kernel_hashes; /* "on", "off", or NULL/"auto": on when the firmware can */
+	const char *igvm;        /* IGVM file instead of -bios (QEMU >= 10.0) */
+	const char *id_block, *id_auth, *host_data;  /* sev-snp-guest inputs, base64 */
+	int author_key_enabled;  /* sev-snp-guest author-key-enabled=on */
 };
 
 struct qemu_argv {

@@ -35,6 +35,9 @@ struct qemu_plan {
 	char append[4096];         /* user append + mode's extras */
 	char virtio_props[256];    /* ",iommu_platform=on,..." or "" */
 	struct qemu_version qemu_version;
+	bool kernel_hashes;        /* measured direct boot: kernel-hashes=on */
+	char launch_opts[8192];    /* ${launch_options}: ",kernel-hashes=on,id-block=..." or "" */
+	char launch_note[1024];    /* said on stderr when composing (e.g. firmware cannot measure) */
 };
 
 int qemu_plan_make(const struct qemu_request *req, struct qemu_plan *plan, char *err, size_t errlen);

@@ -105,6 +105,29 @@ static int write_passthrough(const struct qemu_plan *plan, FILE *out, char *err,
 	return 0;
 }
 
+/* Does the mode's -machine list carry key=value (e.g. kernel-irqchip=split)? */
+static bool machine_has(const struct qemu_plan *plan, const char *item)
+{
+	const char *m = profile_get(&plan->mode, "mode", "machine_props");
+	size_t n = strlen(item);
+
+	for (const char *s = m; s && (s = strstr(s, item)); s += n)
+		if ((s == m || s[-1] == ',') && (s[n] == ',' || s[n] == '\0'))
+			return true;
+	return false;
+}
+
+/* libvirt's names for the machine options a mode needs (TDX: split irqchip, no SMM, no PIC). */
+static void write_features(const struct qemu_plan *plan, FILE *out)
+{
+	fprintf(out, "  <features>\n    <acpi/>\n");
+	if (machine_has(plan, "kernel-irqchip=split"))
+		fprintf(out, "    <ioapic driver='qemu'/>\n");
+	if (machine_has(plan, "smm=off"))
+		fprintf(out, "    <smm state='off'/>\n");
+	fprintf(out, "  </features>\n");
+}
+
 static void write_os(const struct qemu_plan *plan, FILE *out)
 {
 	const struct qemu_request *req = plan->req;
@@ -130,7 +153,8 @@ static void write_os(const struct qemu_plan *plan, FILE *out)
 			fprintf(out, "</cmdline>\n");
 		}
 	}
-	fprintf(out, "  </os>\n  <features>\n    <acpi/>\n  </features>\n");
+	fprintf(out, "  </os>\n");
+	write_features(plan, out);
 	if (!strcmp(plan->cpu, "host"))
 		fprintf(out, "  <cpu mode='host-passthrough'/>\n");
 	else if (!strcmp(plan->cpu, "max"))
@@ -187,16 +211,31 @@ static void write_launch_security(const struct qemu_plan *plan, FILE *out)
 
 	if (!type)
 		return;
-	fprintf(out, "  <launchSecurity type='%s'>\n    <cbitpos>%d</cbitpos>\n"
-		"    <reducedPhysBits>%d</reducedPhysBits>\n", type, plan->cbitpos,
-		plan->reduced_phys_bits);
+	fprintf(out, "  <launchSecurity type='%s'%s%s>\n", type,
+		plan->kernel_hashes ? " kernelHashes='yes'" : "",
+		plan->req->author_key_enabled ? " authorKey='yes'" : "");
+	/* TDX has no C-bit: the shared bit is the top GPA bit, chosen by the TDX module. */
+	if (strcmp(type, "tdx"))
+		fprintf(out, "    <cbitpos>%d</cbitpos>\n    <reducedPhysBits>%d</reducedPhysBits>\n",
+			plan->cbitpos, plan->reduced_phys_bits);
 	if (policy)
 		fprintf(out, "    <policy>%s</policy>\n", policy);
+	/* base64 has no XML-special characters: validated in launch.c */
+	if (plan->req->id_block)
+		fprintf(out, "    <idBlock>%s</idBlock>\n    <idAuth>%s</idAuth>\n",
+			plan->req->id_block, plan->req->id_auth);
+	if (plan->req->host_data)
+		fprintf(out, "    <hostData>%s</hostData>\n", plan->req->host_data);
 	fprintf(out, "  </launchSecurity>\n");
 }
 
 int qemu_libvirt_write(const struct qemu_plan *plan, FILE *out, char *err, size_t errlen)
 {
+	if (plan->req->igvm) {
+		snprintf(err, errlen, "--igvm: libvirt's domain XML has no IGVM element here; use the "
+			 "QEMU line (--print)");
+		return -1;
+	}
 	bool native = native_disk(plan);
 	bool iothread = profile_get_bool(&plan->backend, "backend", "libvirt_iothread");
 

@@ -19,7 +19,7 @@
 static const char *const mode_keys[] = {
 	"description", "min_qemu", "accel", "firmware", "virtio_props", "append",
 	"machine_props", "cpu", "libvirt_launch_security", "libvirt_policy", "libvirt_memfd",
-	"confirms", "guest_kernel", NULL
+	"confirms", "guest_kernel", "measured_firmware", NULL
 };
 static const char *const backend_keys[] = {
 	"description", "guest_disk", "nvme_char_disk", "aio", "libvirt_bus", "libvirt_target",

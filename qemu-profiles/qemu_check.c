@@ -18,7 +18,10 @@
  * is checked under TCG without that one machine option: the sev objects, the
  * memfd backend, devices and the rest are checked as above, and the link is
  * checked structurally (the machine has the property, its target exists and
- * is a confidential-guest object).  The report says so.
+ * is a confidential-guest object).  The report says so.  TDX lines on a host
+ * without TDX (kvm_intel's tdx parameter not Y) are checked the same way; and
+ * -machine kernel-irqchip=split is an accelerator option QEMU moves to the KVM
+ * accelerator, not a machine property, so it is not read back.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -48,7 +51,8 @@ struct check {
 	int n_opts;
 	int problems;
 	char first_problem[512];
-	bool structural;          /* sev line checked without its cgs link, under TCG */
+	bool structural;          /* sev/tdx line checked without its cgs link, under TCG */
+	const char *tech;         /* "SEV" or "TDX": the confidential technology of the line */
 	char cgs_id[64];
 	char machine[1024];       /* the -machine value QEMU got (structural: without the link) */
 	pid_t pid;
@@ -81,7 +85,7 @@ static json_object *qom_get(struct check *c, const char *path, const char *prop,
 static void check_props(struct check *c, const char *what, const char *path, const char *list,
 			const char *const *skip)
 {
-	char key[128], val[1024], err[256];
+	char key[128], val[8192], err[256];   /* an SNP id-auth is 5464 characters */
 	const char *s = list;
 	int ok = 0;
 
@@ -112,9 +116,13 @@ static void check_props(struct check *c, const char *what, const char *path, con
 
 static void check_machine(struct check *c, const char *list)
 {
-	static const char *const skip[] = { "type", NULL };
-	char type[64] = "", key[64], err[256];
+	static const char *const skip[] = { "type", "kernel-irqchip", NULL };
+	char type[64] = "", key[64], err[256], irqchip[32];
 	json_object *got;
+
+	if (qemu_opts_get(list, "kernel-irqchip", irqchip, sizeof(irqchip)))
+		fprintf(c->report, "note  -machine kernel-irqchip=%s: an accelerator option (QEMU "
+			"hands it to -accel kvm), not read back\n", irqchip);
 
 	qemu_opts_next(list, key, sizeof(key), type, sizeof(type));
 	got = qom_get(c, "/machine", "type", err, sizeof(err));
@@ -128,6 +136,23 @@ static void check_machine(struct check *c, const char *list)
 		fprintf(c->report, "ok    -machine %s: %s\n", type, json_object_get_string(got));
 	json_object_put(got);
 	check_props(c, "-machine", "/machine", list, skip);
+}
+
+/*
+ * What QEMU's TDX code (tdx_kvm_init) refuses once the link is set, checked
+ * here because a structural check leaves the link out: SMM or the PIC forced
+ * on, a kernel irqchip that is not split (docs/system/i386/tdx.rst).
+ */
+static void check_tdx_machine_rules(struct check *c)
+{
+	char val[32];
+
+	if (qemu_opts_get(c->machine, "smm", val, sizeof(val)) && !strcmp(val, "on"))
+		problem(c, "-machine smm=on: a TDX guest has no SMM (QEMU refuses it with tdx-guest)");
+	if (qemu_opts_get(c->machine, "pic", val, sizeof(val)) && !strcmp(val, "on"))
+		problem(c, "-machine pic=on: a TDX guest has no legacy PIC (QEMU refuses it)");
+	if (qemu_opts_get(c->machine, "kernel-irqchip", val, sizeof(val)) && strcmp(val, "split"))
+		problem(c, "-machine kernel-irqchip=%s: TDX needs kernel-irqchip=split", val);
 }
 
 /* The confidential-guest-support link left out of a structural check, checked by shape. */
@@ -159,13 +184,14 @@ static void check_cgs_link(struct check *c)
 		return;
 	}
 	if (strcmp(json_object_get_string(type), "sev-guest") &&
-	    strcmp(json_object_get_string(type), "sev-snp-guest"))
-		problem(c, "-machine confidential-guest-support=%s: object type %s is not sev-guest "
-			"or sev-snp-guest", c->cgs_id, json_object_get_string(type));
+	    strcmp(json_object_get_string(type), "sev-snp-guest") &&
+	    strcmp(json_object_get_string(type), "tdx-guest"))
+		problem(c, "-machine confidential-guest-support=%s: object type %s is not sev-guest, "
+			"sev-snp-guest or tdx-guest", c->cgs_id, json_object_get_string(type));
 	else
 		fprintf(c->report, "ok    -machine confidential-guest-support=%s: a %s object; the "
-			"machine has the link property (not set: no SEV here)\n", c->cgs_id,
-			json_object_get_string(type));
+			"machine has the link property (not set: no %s here)\n", c->cgs_id,
+			json_object_get_string(type), c->tech);
 	json_object_put(type);
 }
 
@@ -335,11 +361,33 @@ static void check_blockdevs(struct check *c)
 	json_object_put(nodes);
 }
 
-static bool host_runs_sev(void)
+/* Does the line create a tdx-guest object (else its confidential object is SEV's)? */
+static bool line_is_tdx(const struct check *c)
 {
-	char detail[200];
+	for (int i = 0; i < c->n_opts; i++)
+		if (!strcmp(c->opts[i].name, "-object") && c->opts[i].value &&
+		    !strncmp(c->opts[i].value, "tdx-guest,", 10))
+			return true;
+	return false;
+}
 
-	return access("/dev/sev", R_OK | W_OK) == 0 && kvm_usable(detail, sizeof(detail));
+/* Can this host start the line's confidential guest (SEV: /dev/sev; TDX: kvm_intel tdx=Y)? */
+static bool host_runs_cc(const struct check *c)
+{
+	char detail[200], tdx[8] = "";
+	FILE *f;
+
+	if (!kvm_usable(detail, sizeof(detail)))
+		return false;
+	if (strcmp(c->tech, "TDX"))
+		return access("/dev/sev", R_OK | W_OK) == 0;
+	f = fopen("/sys/module/kvm_intel/parameters/tdx", "r");
+	if (!f)
+		return false;
+	if (!fgets(tdx, sizeof(tdx), f))
+		tdx[0] = '\0';
+	fclose(f);
+	return tdx[0] == 'Y';
 }
 
 /*
@@ -387,7 +435,8 @@ static int check_argv(struct check *c, const char *sock, struct qemu_argv *out)
 	char detail[200];
 	bool kvm_ok = kvm_usable(detail, sizeof(detail));
 
-	c->structural = c->plan->uses_sev && !host_runs_sev();
+	c->tech = line_is_tdx(c) ? "TDX" : "SEV";
+	c->structural = c->plan->uses_sev && !host_runs_cc(c);
 	if (qemu_argv_add(out, c->plan->qemu))
 		return -1;
 	for (int i = 0; i < c->n_opts; i++) {
@@ -398,7 +447,8 @@ static int check_argv(struct check *c, const char *sock, struct qemu_argv *out)
 			continue;
 		if (!strcmp(n, "-accel") && !strcmp(v, "kvm") && (c->structural || !kvm_ok)) {
 			fprintf(c->report, "note  -accel kvm checked as -accel tcg (%s)\n",
-				c->structural ? "no SEV on this host" : detail);
+				c->structural ? (strcmp(c->tech, "TDX") ? "no SEV on this host" :
+						 "no TDX on this host") : detail);
 			v = "tcg";
 		}
 		if (!strcmp(n, "-machine") && c->structural) {
@@ -413,8 +463,9 @@ static int check_argv(struct check *c, const char *sock, struct qemu_argv *out)
 				snprintf(rebuilt + strlen(rebuilt), sizeof(rebuilt) - strlen(rebuilt),
 					 "%s%s%s%s", rebuilt[0] ? "," : "", key, key[0] ? "=" : "", val);
 			}
-			fprintf(c->report, "note  no SEV on this host: QEMU refuses confidential-guest-"
-				"support before preconfig, so it is left out and checked by shape\n");
+			fprintf(c->report, "note  no %s on this host: QEMU refuses confidential-guest-"
+				"support before preconfig, so it is left out and checked by shape\n",
+				c->tech);
 			snprintf(c->machine, sizeof(c->machine), "%s", rebuilt);
 			if (qemu_argv_add(out, n) || qemu_argv_add(out, rebuilt))
 				return -1;
@@ -474,6 +525,8 @@ static void run_checks(struct check *c)
 	}
 	if (c->structural && c->cgs_id[0])
 		check_cgs_link(c);
+	if (c->structural && !strcmp(c->tech, "TDX"))
+		check_tdx_machine_rules(c);
 	check_blockdevs(c);
 }
 
@@ -535,8 +588,12 @@ int qemu_check_argv(const struct qemu_plan *plan, const struct qemu_argv *av, FI
 			 c.first_problem);
 		rc = CVMIO_EXIT_NEGATIVE;
 	} else {
+		char how[64] = "";
+
+		if (c.structural)
+			snprintf(how, sizeof(how), " (structural %s check: no %s host)", c.tech, c.tech);
 		fprintf(report, "check passed: %s/%s line accepted by QEMU%s\n", plan->req->mode,
-			plan->req->backend, c.structural ? " (structural SEV check: no SEV host)" : "");
+			plan->req->backend, how);
 		rc = CVMIO_EXIT_OK;
 	}
 out:

@@ -7,6 +7,9 @@ set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 deps_dir="$top/build/deps"
 pkg_list="$top/scripts/debian-packages"
+# Names that differ between Debian releases live in debian-packages.<codename>.
+codename=$(sed -n "s/^VERSION_CODENAME=//p" /etc/os-release)
+release_list="$pkg_list.$codename"
 
 die() { echo "deps: $*" >&2; exit 1; }
 say() { echo "deps: $*"; }
@@ -25,8 +28,13 @@ apt_update() {
 	apt_updated=1
 }
 
+package_lists() {
+	if [ -f "$release_list" ]; then echo "$pkg_list" "$release_list"; else echo "$pkg_list"; fi
+}
+
 missing_packages() {
-	grep -v -e '^#' -e '^[[:space:]]*$' "$pkg_list" | while read -r pkg; do
+	# shellcheck disable=SC2046 # one or two file names
+	grep -h -v -e '^#' -e '^[[:space:]]*$' $(package_lists) | while read -r pkg; do
 		status=$(dpkg-query -W -f='${db:Status-Status}' "$pkg" 2>/dev/null || true)
 		[ "$status" = installed ] || printf '%s\n' "$pkg"
 	done
@@ -51,7 +59,6 @@ has_deb_src() {
 ensure_deb_src() {
 	has_deb_src && return 0
 	say "adding a deb-src entry (/etc/apt/sources.list.d/cvmio-src.sources)"
-	codename=$(sed -n "s/^VERSION_CODENAME=//p" /etc/os-release)
 	as_root sh -c "cat > /etc/apt/sources.list.d/cvmio-src.sources" <<SRC
 Types: deb-src
 URIs: http://deb.debian.org/debian
@@ -71,8 +78,10 @@ fetch_fio_source() {
 	ensure_deb_src
 	mkdir -p "$deps_dir"
 	say "fetching fio $fio_deb_version source into build/deps/"
-	(cd "$deps_dir" && apt-get source -qq "fio=$fio_deb_version" >/dev/null 2>&1) ||
-		die "apt-get source fio=$fio_deb_version failed"
+	if ! (cd "$deps_dir" && apt-get source -qq "fio=$fio_deb_version" >"$deps_dir/fio-src.log" 2>&1); then
+		grep '^E:' "$deps_dir/fio-src.log" | head -n 2 >&2
+		die "apt-get source fio=$fio_deb_version failed (or put fio-$upstream's source tree in $deps_dir/fio-$upstream)"
+	fi
 	[ -f "$deps_dir/fio-$upstream/FIO-VERSION-GEN" ] ||
 		die "fio source not found in $deps_dir/fio-$upstream after apt-get source"
 }

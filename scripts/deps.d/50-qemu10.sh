@@ -18,6 +18,10 @@ die() { echo "deps: qemu-10: $*" >&2; exit 1; }
 if [ -x "$bin" ] && "$bin" --version 2>/dev/null | grep -q 'version 10\.'; then
 	exit 0
 fi
+# A system QEMU >= 10 (Debian 13) needs no private copy.
+if qemu-system-x86_64 --version 2>/dev/null | grep -Eq 'version ([1-9][0-9]+)\.'; then
+	exit 0
+fi
 
 as_root() {
 	if [ "$(id -u)" -eq 0 ]; then "$@"

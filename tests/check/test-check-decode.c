@@ -155,7 +155,9 @@ static void guest_verdicts(void **state)
 	for (int i = 0; i < N_CHECK_MODES; i++)
 		assert_false(c[i]);
 	assert_int_equal(check_mode_index("sev-es"), 3);
-	assert_int_equal(check_mode_index("tdx"), -1);
+	assert_int_equal(check_mode_index("tdx"), CHECK_MODE_TDX);   /* decided by check_tdx.c */
+	assert_false(c[CHECK_MODE_TDX]);
+	assert_int_equal(check_mode_index("sev-snp-2023"), -1);
 }
 
 static void host_verdicts(void **state)

@@ -25,7 +25,7 @@ import time
 
 BUILD = os.environ.get("CVMIO_BUILD", "build")
 CVMIO = os.path.join(BUILD, "bin", "cvmio")
-GUEST_DIR = "build/guest"
+GUEST_DIR = os.environ.get("CVMIO_GUEST_DIR", "build/guest")  # make guest GUEST_KERNEL=x: build/guest-x
 KERNEL = os.path.join(GUEST_DIR, "vmlinux")
 # the uncompressed copy boots faster under TCG (no decompression in the guest)
 INITRD = os.path.join(GUEST_DIR, "initramfs.cpio")
