@@ -128,6 +128,14 @@ static int on_entry(void *user, const char *section, const char *key, const char
 			c->failed = 1;
 			return 0;
 		}
+		/* one value per key: a second one would silently win or lose */
+		for (size_t i = 0; i < p->n; i++)
+			if (!strcmp(p->entries[i].section, section) && !strcmp(p->entries[i].key, key)) {
+				snprintf(c->err, c->errlen, "%s:%d: '%s' given twice in [%s] (first at line %d)",
+					 p->path, line, key, section, p->entries[i].line);
+				c->failed = 1;
+				return 0;
+			}
 	} else {
 		snprintf(c->err, c->errlen, "%s:%d: unknown section [%s] (expected [%s] or [args])",
 			 p->path, line, section, c->head);
@@ -193,7 +201,7 @@ const char *profile_get(const struct profile *p, const char *section, const char
 
 	for (size_t i = 0; i < p->n; i++)
 		if (!strcmp(p->entries[i].section, section) && !strcmp(p->entries[i].key, key))
-			v = p->entries[i].value;    /* the last one wins */
+			v = p->entries[i].value;    /* [args] repeats; other keys are unique */
 	return v;
 }
 
