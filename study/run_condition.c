@@ -233,6 +233,29 @@ void conds_wait(struct runner *r, struct condition *conds, size_t n)
 	}
 }
 
+/*
+ * After a failed run: does every guest still answer?  A QEMU that was
+ * stopped, or a guest whose kernel hangs, is alive as a process, and fio's
+ * client may have given up on it quickly ("timeout on cmd PROBE") rather
+ * than hitting the runner's timeout; the next run must not be sent to it.
+ * The check service answers in a few seconds even under TCG.
+ */
+#define RESPONSIVE_TIMEOUT_MS 30000
+int cond_responsive(struct condition *c, char *why, size_t len)
+{
+	for (int i = 0; i < c->n_guests; i++) {
+		char *check = guest_fetch_check(&c->guests[i], RESPONSIVE_TIMEOUT_MS);
+
+		if (!check) {
+			snprintf(why, len, "guest %d did not answer on its check port within %d s after the failed run (hung?)",
+				 i + 1, RESPONSIVE_TIMEOUT_MS / 1000);
+			return 0;
+		}
+		free(check);
+	}
+	return 1;
+}
+
 int cond_alive(void *ctx, char *why, size_t len)
 {
 	struct condition *c = ctx;

@@ -171,7 +171,8 @@ enum fio_outcome run_one(struct runner *r, struct condition *c, const struct run
 		if (out == FIO_TIMEOUT || out == FIO_TARGET_DIED) {
 			cond_stop(c);
 			snprintf(c->why, sizeof(c->why), "%.590s", reason);
-		} else if (c->n_guests && c->usable && !cond_alive(c, c->why, sizeof(c->why))) {
+		} else if (c->n_guests && c->usable && (!cond_alive(c, c->why, sizeof(c->why)) ||
+							!cond_responsive(c, c->why, sizeof(c->why)))) {
 			cond_stop(c);
 		}
 	}

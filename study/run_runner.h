@@ -73,6 +73,8 @@ void cond_init(struct runner *r, struct condition *c, size_t mode, size_t backen
 int cond_start(struct runner *r, struct condition *c);
 void conds_wait(struct runner *r, struct condition *conds, size_t n);
 int cond_alive(void *ctx, char *why, size_t len);
+/* After a failed run: 0 (why filled) when a guest no longer answers on its check port. */
+int cond_responsive(struct condition *c, char *why, size_t len);
 void cond_servers(struct condition *c);
 void cond_stop(struct condition *c);
 void conds_finish(struct runner *r, struct condition *conds, size_t n);
