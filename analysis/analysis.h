@@ -622,6 +622,19 @@ struct suite_table_opts {
 
 /* The suite table of DIR/<condition>/<backend>/suite/<benchmark>/rep-N.json.  A cvmio exit code. */
 int suite_table(const struct suite_table_opts *o);
+/*
+ * The suite part of a report: the suite results of o->dir read for o's
+ * conditions, *out NULL when DIR has no <backend>/suite/ folder at all.
+ * suite_results_write() puts suite.txt, .md, .csv (one backend only),
+ * .tex, .json, .html and the figure into outdir; suite_section_html() is
+ * the report section (a report_section_fn, ctx the results).
+ */
+struct suite_results;
+int suite_results_read(const struct suite_table_opts *o, struct suite_results **out);
+bool suite_results_have_csv(const struct suite_results *sr);
+int suite_results_write(const struct suite_results *sr, const char *outdir);
+void suite_section_html(FILE *html, const void *ctx);
+void suite_results_free(struct suite_results *sr);
 
 /* The pieces other figure writers (heatmap.c) share with plot.c. */
 /* The four metrics of every figure's panels (bandwidth, IOPS, mean and p99 latency) and their titles. */
