@@ -586,6 +586,12 @@ void report_init(struct report *rep);
 void report_free(struct report *rep);
 int report_add_section(struct report *rep, const char *id, const char *title, report_section_fn write,
 		       const void *ctx);
+/*
+ * outdir/name as write(out, ctx) writes it (a cvmio exit code), through
+ * cvmio_write_atomic(): an old file is never left half-replaced.
+ */
+typedef int (*report_file_fn)(FILE *out, const void *ctx);
+int report_write_file(const char *outdir, const char *name, report_file_fn write, const void *ctx);
 /* Everything into outdir; a cvmio exit code (errors already printed). */
 int report_write(const char *outdir, const char *gnuplot, const struct store *st, size_t baseline,
 		 const size_t *compares, size_t ncompares, const struct rowset *rs, const struct diag *d,

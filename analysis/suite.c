@@ -15,7 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <json.h>
 
@@ -642,25 +641,15 @@ int suite_results_read(const struct suite_table_opts *o, struct suite_results **
 	return 0;
 }
 
-/* Writes outdir/name via name.tmp and a rename, as report.c does with the ratios. */
-static int write_file(const struct suite_results *sr, const char *outdir, const char *name, enum out_format f)
+struct suite_file {
+	const struct suite_results *sr;
+	enum out_format f;
+};
+
+static int write_file(FILE *out, const void *ctx)
 {
-	char path[4200], tmp[4300];
-	snprintf(path, sizeof(path), "%s/%s", outdir, name);
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	FILE *out = fopen(tmp, "we");
-	if (!out)
-		return cvmio_error(CVMIO_EXIT_ENV, "analyze", "%s: cannot write: %s", tmp, strerror(errno));
-	int rc = write_table(out, f, &sr->o, &sr->st, sr->rows, sr->n);
-	if (fclose(out) && !rc)
-		rc = cvmio_error(CVMIO_EXIT_ENV, "analyze", "%s: writing failed", tmp);
-	if (rc) {
-		unlink(tmp);
-		return rc;
-	}
-	if (rename(tmp, path))
-		return cvmio_error(CVMIO_EXIT_ENV, "analyze", "%s: writing failed", path);
-	return 0;
+	const struct suite_file *sf = ctx;
+	return write_table(out, sf->f, &sf->sr->o, &sf->sr->st, sf->sr->rows, sf->sr->n);
 }
 
 bool suite_results_have_csv(const struct suite_results *sr)
@@ -680,7 +669,8 @@ int suite_results_write(const struct suite_results *sr, const char *outdir)
 	for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++) {
 		if (formats[i].f == FMT_CSV && !suite_results_have_csv(sr))
 			continue;
-		int rc = write_file(sr, outdir, formats[i].name, formats[i].f);
+		struct suite_file sf = { sr, formats[i].f };
+		int rc = report_write_file(outdir, formats[i].name, write_file, &sf);
 		if (rc)
 			return rc;
 	}
