@@ -540,10 +540,6 @@ void csv_field(FILE *out, const char *s);
 int table_write(FILE *out, enum out_format f, const struct store *st, size_t baseline,
 		const struct rowset *rs);
 /* Cells shared by the other tables (table_backends.c): "" for a value that does not exist. */
-#define ROUND_TRIP_DIGITS 17	/* DBL_DECIMAL_DIG: printed and read back, the same double */
-void fmt_num(char *out, size_t len, double v, int digits);
-void fmt_human(char *out, size_t len, double v);
-void csv_field(FILE *out, const char *s);
 struct json_object *num_or_null(double v);
 void latex_escaped(FILE *out, const char *s);
 void md_escaped(FILE *out, const char *s);
