@@ -408,6 +408,8 @@ struct walk_counts {
  */
 int walk_condition(const char *dir, const char *cond, struct store *st, const struct walk_opts *wo,
 		   struct diag *d, struct walk_counts *wc);
+/* Whether s ends with suffix (file names: ".json", ".failed"); the walkers of walk.c and suite.c. */
+bool ends_with(const char *s, const char *suffix);
 
 /* ---- stats.c ---- */
 

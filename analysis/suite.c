@@ -160,13 +160,6 @@ static void read_result(struct suite_store *st, size_t cond, const char *backend
 	json_object_put(o);
 }
 
-static bool ends_with(const char *s, const char *suffix)
-{
-	size_t n = strlen(s), m = strlen(suffix);
-
-	return n >= m && !strcmp(s + n - m, suffix);
-}
-
 /* DIR/cond/backend/suite/bench/: its rep-N.json and rep-N.failed */
 static void read_bench(struct suite_store *st, const struct suite_table_opts *o, size_t cond,
 		       const char *backend, const char *backend_dir, const char *bench)
