@@ -543,8 +543,10 @@ static int write_figure(const struct suite_table_opts *o, const struct suite_row
 
 static void suite_store_free(struct suite_store *st)
 {
-	for (size_t i = 0; i < st->n; i++)
+	for (size_t i = 0; i < st->n; i++) {
 		free(st->s[i].v.v);
+		free(st->s[i].v.rep);
+	}
 	free(st->s);
 	for (size_t i = 0; i < st->n_backends; i++)
 		free(st->backends[i]);
