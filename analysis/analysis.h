@@ -408,6 +408,8 @@ struct walk_counts {
  */
 int walk_condition(const char *dir, const char *cond, struct store *st, const struct walk_opts *wo,
 		   struct diag *d, struct walk_counts *wc);
+/* Whether s ends with suffix (file names: ".json", ".failed"); the walkers of walk.c and suite.c. */
+bool ends_with(const char *s, const char *suffix);
 
 /* ---- stats.c ---- */
 
@@ -540,10 +542,6 @@ void csv_field(FILE *out, const char *s);
 int table_write(FILE *out, enum out_format f, const struct store *st, size_t baseline,
 		const struct rowset *rs);
 /* Cells shared by the other tables (table_backends.c): "" for a value that does not exist. */
-#define ROUND_TRIP_DIGITS 17	/* DBL_DECIMAL_DIG: printed and read back, the same double */
-void fmt_num(char *out, size_t len, double v, int digits);
-void fmt_human(char *out, size_t len, double v);
-void csv_field(FILE *out, const char *s);
 struct json_object *num_or_null(double v);
 void latex_escaped(FILE *out, const char *s);
 void md_escaped(FILE *out, const char *s);
@@ -586,6 +584,12 @@ void report_init(struct report *rep);
 void report_free(struct report *rep);
 int report_add_section(struct report *rep, const char *id, const char *title, report_section_fn write,
 		       const void *ctx);
+/*
+ * outdir/name as write(out, ctx) writes it (a cvmio exit code), through
+ * cvmio_write_atomic(): an old file is never left half-replaced.
+ */
+typedef int (*report_file_fn)(FILE *out, const void *ctx);
+int report_write_file(const char *outdir, const char *name, report_file_fn write, const void *ctx);
 /* Everything into outdir; a cvmio exit code (errors already printed). */
 int report_write(const char *outdir, const char *gnuplot, const struct store *st, size_t baseline,
 		 const size_t *compares, size_t ncompares, const struct rowset *rs, const struct diag *d,
@@ -622,6 +626,19 @@ struct suite_table_opts {
 
 /* The suite table of DIR/<condition>/<backend>/suite/<benchmark>/rep-N.json.  A cvmio exit code. */
 int suite_table(const struct suite_table_opts *o);
+/*
+ * The suite part of a report: the suite results of o->dir read for o's
+ * conditions, *out NULL when DIR has no <backend>/suite/ folder at all.
+ * suite_results_write() puts suite.txt, .md, .csv (one backend only),
+ * .tex, .json, .html and the figure into outdir; suite_section_html() is
+ * the report section (a report_section_fn, ctx the results).
+ */
+struct suite_results;
+int suite_results_read(const struct suite_table_opts *o, struct suite_results **out);
+bool suite_results_have_csv(const struct suite_results *sr);
+int suite_results_write(const struct suite_results *sr, const char *outdir);
+void suite_section_html(FILE *html, const void *ctx);
+void suite_results_free(struct suite_results *sr);
 
 /* The pieces other figure writers (heatmap.c) share with plot.c. */
 /* The four metrics of every figure's panels (bandwidth, IOPS, mean and p99 latency) and their titles. */

@@ -42,7 +42,8 @@ static void usage(FILE *out)
 	      "  --format FMT         text (default), md, csv, latex, json or html (a fragment)\n"
 	      "  --plot OUTDIR        also write gnuplot scripts, data and PNG/SVG/PDF plots\n"
 	      "  --report OUTDIR      write every format, the plots and OUTDIR/index.html, one\n"
-	      "                       self-contained page (tables, figures, provenance, warnings)\n"
+	      "                       self-contained page (tables, figures, provenance, warnings;\n"
+	      "                       the suite table too when DIR has <backend>/suite/ results)\n"
 	      "  --unpaired           treat the sides as independent samples even when paired\n"
 	      "  --allow-unverified   analyze results whose manifest says \"verified\": false\n"
 	      "  --strict             exit 3 when there was any warning\n"
@@ -82,6 +83,9 @@ static int check_table_options(const struct analyze_opts *o)
 	if (o->reference && (!o->reference[0] || strchr(o->reference, '/')))
 		return cvmio_error(CVMIO_EXIT_USAGE, "analyze", "--reference-backend '%s': expected a folder name",
 				   o->reference);
+	if (o->table == TABLE_SUITE && o->report_dir)
+		return cvmio_error(CVMIO_EXIT_USAGE, "analyze", "--report is not for --table suite: the report of DIR "
+				   "gets the suite table whenever DIR has suite results (drop --table suite)");
 	if (o->table == TABLE_PENALTY && (!o->baseline || o->ncompares != 1))
 		return cvmio_error(CVMIO_EXIT_USAGE, "analyze", "--table penalty needs --baseline and exactly one --compare");
 	if (o->table == TABLE_BACKENDS && !o->baseline && !o->ncompares)
@@ -319,18 +323,40 @@ static int print_table(const struct analyze_opts *o, const struct analysis *a)
 	return w ? cvmio_error(CVMIO_EXIT_ENV, "analyze", "writing the table failed") : 0;
 }
 
+/* The suite's results of the report's conditions, written into the report; *sr NULL without any. */
+static int write_report_suite(const struct analyze_opts *o, struct suite_results **sr)
+{
+	struct suite_table_opts so = {
+		.dir = o->dir, .baseline = o->baseline, .compares = o->compares, .ncompares = o->ncompares,
+		.format = FMT_TEXT, .allow_unverified = o->allow_unverified, .quiet = o->quiet,
+		.unpaired = o->unpaired,
+	};
+	int rc = suite_results_read(&so, sr);
+	if (!rc && *sr)
+		rc = suite_results_write(*sr, o->report_dir);
+	if (!rc && *sr && !suite_results_have_csv(*sr) && !o->quiet)
+		fprintf(stderr, "cvmio analyze: note: %s: suite results of several backends: no suite.csv in "
+			"the report (its columns have no backend; suite.json has them all)\n", o->dir);
+	return rc;
+}
+
 /*
- * --report: the heatmaps first (the page inlines every SVG of the folder),
- * then report.c's files and page with the backends and penalty tables as
- * sections of their own.
+ * --report: the heatmaps and the suite's figure first (the page inlines
+ * every SVG of the folder), then report.c's files and page with the
+ * backends, penalty and suite tables as sections of their own.
  */
 static int write_report(const struct analyze_opts *o, const struct analysis *a, const struct heatmap_input *hi,
 			const struct diag *d)
 {
 	const char *gnuplot = getenv("CVMIO_GNUPLOT");
+	struct suite_results *suite = NULL;
 	int rc = heatmaps_write(o->report_dir, gnuplot, hi);
-	if (rc)
+	if (!rc)
+		rc = write_report_suite(o, &suite);
+	if (rc) {
+		suite_results_free(suite);
 		return rc;
+	}
 	struct backends_report br = { .st = &a->st, .reference = o->reference, .backends = &a->backends,
 				      .penalty = &a->penalty, .ratios = &a->ratios };
 	struct report extra;
@@ -339,13 +365,16 @@ static int write_report(const struct analyze_opts *o, const struct analysis *a, 
 	snprintf(title, sizeof(title), "Backends against %s", o->reference ? o->reference : "");
 	if ((a->backends.n && report_add_section(&extra, "backends", title, backends_section_html, &br)) ||
 	    (a->penalty.n && report_add_section(&extra, "penalty", "Whose CVM penalty is smallest",
-						 penalty_section_html, &br))) {
+						 penalty_section_html, &br)) ||
+	    (suite && report_add_section(&extra, "suite", "The benchmark suite", suite_section_html, suite))) {
 		report_free(&extra);
+		suite_results_free(suite);
 		return cvmio_error(CVMIO_EXIT_ENV, "analyze", "out of memory");
 	}
 	rc = report_write(o->report_dir, gnuplot, &a->st, a->conds[0], a->conds + 1, a->nnames - 1, &a->ratios, d,
 			  &extra);
 	report_free(&extra);
+	suite_results_free(suite);
 	return rc;
 }
 

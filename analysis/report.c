@@ -41,21 +41,35 @@ int report_add_section(struct report *rep, const char *id, const char *title, re
 	return 0;
 }
 
-/* Writes path via path.tmp and a rename, so an old report is never left half-replaced. */
-static int write_format(const char *outdir, const char *name, enum out_format f, const struct store *st,
-			size_t baseline, const struct rowset *rs)
+int report_write_file(const char *outdir, const char *name, report_file_fn write, const void *ctx)
 {
-	char path[4200], tmp[4300];
+	char path[4200], *text = NULL;
+	size_t len = 0;
 	snprintf(path, sizeof(path), "%s/%s", outdir, name);
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	FILE *out = fopen(tmp, "we");
-	if (!out)
-		return cvmio_error(CVMIO_EXIT_ENV, "analyze", "%s: cannot write: %s", tmp, strerror(errno));
-	int bad = table_write(out, f, st, baseline, rs);
-	bad |= fclose(out) != 0;
-	if (bad || rename(tmp, path))
-		return cvmio_error(CVMIO_EXIT_ENV, "analyze", "%s: writing failed", path);
-	return 0;
+	FILE *mem = open_memstream(&text, &len);
+	if (!mem)
+		return cvmio_error(CVMIO_EXIT_ENV, "analyze", "out of memory");
+	int rc = write(mem, ctx);
+	if (fclose(mem) && !rc)
+		rc = cvmio_error(CVMIO_EXIT_ENV, "analyze", "out of memory");
+	if (!rc && cvmio_write_atomic(path, text))
+		rc = cvmio_error(CVMIO_EXIT_ENV, "analyze", "%s: cannot write: %s", path, strerror(errno));
+	free(text);
+	return rc;
+}
+
+struct format_ctx {
+	enum out_format f;
+	const struct store *st;
+	size_t baseline;
+	const struct rowset *rs;
+};
+
+static int write_format(FILE *out, const void *ctx)
+{
+	const struct format_ctx *c = ctx;
+	return table_write(out, c->f, c->st, c->baseline, c->rs)
+		       ? cvmio_error(CVMIO_EXIT_ENV, "analyze", "writing the table failed") : 0;
 }
 
 /* ---- the built-in sections ---- */
@@ -170,14 +184,18 @@ static const char page_style[] =
 	".banner{background:#fff3cd;border:2px solid #c90;padding:.6em}"
 	"figure{margin:1em 0}figure svg{max-width:100%;height:auto}";
 
-static int write_page(const char *outdir, const struct store *st, size_t baseline, const struct report *rep)
+struct page_ctx {
+	const struct store *st;
+	size_t baseline;
+	const struct report *rep;
+};
+
+static int write_page(FILE *html, const void *ctx)
 {
-	char path[4200], tmp[4300];
-	snprintf(path, sizeof(path), "%s/index.html", outdir);
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	FILE *html = fopen(tmp, "we");
-	if (!html)
-		return cvmio_error(CVMIO_EXIT_ENV, "analyze", "%s: cannot write: %s", tmp, strerror(errno));
+	const struct page_ctx *pc = ctx;
+	const struct store *st = pc->st;
+	size_t baseline = pc->baseline;
+	const struct report *rep = pc->rep;
 	fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>cvmio report: ", html);
 	html_escaped(html, st->conds[baseline]);
 	fprintf(html, " baseline</title>\n<style>%s</style>\n</head>\n<body>\n<h1>cvmio report</h1>\n", page_style);
@@ -198,10 +216,6 @@ static int write_page(const char *outdir, const struct store *st, size_t baselin
 		fputs("</section>\n", html);
 	}
 	fputs("</body>\n</html>\n", html);
-	int bad = ferror(html);
-	bad |= fclose(html) != 0;
-	if (bad || rename(tmp, path))
-		return cvmio_error(CVMIO_EXIT_ENV, "analyze", "%s: writing failed", path);
 	return 0;
 }
 
@@ -217,7 +231,8 @@ int report_write(const char *outdir, const char *gnuplot, const struct store *st
 	} formats[] = { { "ratios.txt", FMT_TEXT }, { "ratios.md", FMT_MD }, { "ratios.csv", FMT_CSV },
 			{ "ratios.tex", FMT_LATEX }, { "ratios.json", FMT_JSON }, { "ratios.html", FMT_HTML } };
 	for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++) {
-		int rc = write_format(outdir, formats[i].name, formats[i].f, st, baseline, rs);
+		struct format_ctx c = { formats[i].f, st, baseline, rs };
+		int rc = report_write_file(outdir, formats[i].name, write_format, &c);
 		if (rc)
 			return rc;
 	}
@@ -239,7 +254,8 @@ int report_write(const char *outdir, const char *gnuplot, const struct store *st
 			report_free(&page);
 			return cvmio_error(CVMIO_EXIT_ENV, "analyze", "out of memory");
 		}
-	rc = write_page(outdir, st, baseline, &page);
+	struct page_ctx pc = { st, baseline, &page };
+	rc = report_write_file(outdir, "index.html", write_page, &pc);
 	report_free(&page);
 	return rc;
 }

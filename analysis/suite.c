@@ -33,6 +33,7 @@ struct suite_store {
 	struct suite_series *s;
 	size_t n, cap;
 	unsigned files, failed, unverified;
+	unsigned suite_dirs;     /* <backend>/suite/ folders seen: 0 = the study has no suite part */
 	char **backends;         /* the backends with suite results, for the CSV check */
 	size_t n_backends;
 	int rc;
@@ -159,13 +160,6 @@ static void read_result(struct suite_store *st, size_t cond, const char *backend
 	json_object_put(o);
 }
 
-static bool ends_with(const char *s, const char *suffix)
-{
-	size_t n = strlen(s), m = strlen(suffix);
-
-	return n >= m && !strcmp(s + n - m, suffix);
-}
-
 /* DIR/cond/backend/suite/bench/: its rep-N.json and rep-N.failed */
 static void read_bench(struct suite_store *st, const struct suite_table_opts *o, size_t cond,
 		       const char *backend, const char *backend_dir, const char *bench)
@@ -226,6 +220,7 @@ static void read_condition(struct suite_store *st, const struct suite_table_opts
 		snprintf(sdir, sizeof(sdir), "%s/suite", bdir);
 		if (backend[0] != '.' && !stat(sdir, &sb) && S_ISDIR(sb.st_mode) &&
 		    (nk = scandir(sdir, &benches, NULL, alphasort)) >= 0) {
+			st->suite_dirs++;
 			for (int k = 0; k < nk; k++) {
 				if (benches[k]->d_name[0] != '.')
 					read_bench(st, o, cond, backend, bdir, benches[k]->d_name);
@@ -392,8 +387,8 @@ static void escaped(FILE *out, const char *s, enum out_format f)
 	}
 }
 
-static void write_layout(FILE *out, const struct suite_table_opts *o, const struct suite_row *rows,
-			 size_t n)
+static void write_layout(FILE *out, enum out_format f, const struct suite_table_opts *o,
+			 const struct suite_row *rows, size_t n)
 {
 	char (*c)[NCOLS][CELL] = calloc(n ? n : 1, sizeof(*c));
 	size_t width[NCOLS];
@@ -410,15 +405,15 @@ static void write_layout(FILE *out, const struct suite_table_opts *o, const stru
 			if (strlen(c[i][k]) > width[k])
 				width[k] = strlen(c[i][k]);
 	}
-	if (o->format == FMT_LATEX)
+	if (f == FMT_LATEX)
 		fputs("\\begin{tabular}{lllllrrrlrrr}\n\\hline\n", out);
 	for (size_t i = 0; i <= n; i++) {
 		for (int k = 0; k < NCOLS; k++) {
 			const char *cell = i ? c[i - 1][k] : headers[k];
 
-			if (o->format == FMT_TEXT) {
+			if (f == FMT_TEXT) {
 				fprintf(out, "%-*s%s", (int)width[k], cell, k + 1 < NCOLS ? "  " : "\n");
-			} else if (o->format == FMT_MD) {
+			} else if (f == FMT_MD) {
 				fputs(k ? " | " : "| ", out);
 				escaped(out, cell, FMT_MD);
 				if (k + 1 == NCOLS)
@@ -428,22 +423,71 @@ static void write_layout(FILE *out, const struct suite_table_opts *o, const stru
 				fputs(k + 1 < NCOLS ? " & " : " \\\\\n", out);
 			}
 		}
-		if (!i && o->format == FMT_MD) {
+		if (!i && f == FMT_MD) {
 			for (int k = 0; k < NCOLS; k++)
 				fputs(k ? " | ---" : "| ---", out);
 			fputs(" |\n", out);
 		}
-		if (!i && o->format == FMT_LATEX)
+		if (!i && f == FMT_LATEX)
 			fputs("\\hline\n", out);
 	}
-	if (o->format == FMT_LATEX)
+	if (f == FMT_LATEX)
 		fputs("\\hline\n\\end{tabular}\n", out);
 	fprintf(out, "%sratio = %s/%s medians; normalized > 1: %s is worse (lower-is-better "
 		"ratios as they are, higher-is-better ones inverted)%s\n",
-		o->format == FMT_LATEX ? "% " : "", o->ncompares == 1 ? o->compares[0] : "compare",
+		f == FMT_LATEX ? "% " : "", o->ncompares == 1 ? o->compares[0] : "compare",
 		o->baseline, o->ncompares == 1 ? o->compares[0] : "the compared condition",
 		unverified ? "; * = a side's guest was not verified" : "");
 	free(c);
+}
+
+/* The rows as an HTML fragment (--format html, the report's section): the cells of the text table. */
+static void write_html(FILE *out, const struct suite_table_opts *o, const struct suite_row *rows, size_t n)
+{
+	char c[NCOLS][CELL];
+	bool unverified = false;
+
+	fputs("<table class=\"ratios suite\">\n<thead><tr>", out);
+	for (int k = 0; k < NCOLS; k++)
+		fprintf(out, "<th%s>%s</th>", k >= 5 ? " class=\"num\"" : "", headers[k]);
+	fputs("</tr></thead>\n<tbody>\n", out);
+	for (size_t i = 0; i < n; i++) {
+		cells(&rows[i], c);
+		unverified |= !rows[i].r.verified;
+		fputs("<tr>", out);
+		for (int k = 0; k < NCOLS; k++) {
+			fprintf(out, "<td%s>", k >= 5 ? " class=\"num\"" : "");
+			cvmio_markup_escaped(out, c[k]);
+			fputs("</td>", out);
+		}
+		fputs("</tr>\n", out);
+	}
+	fputs("</tbody>\n</table>\n<p class=\"note\">ratio = ", out);
+	cvmio_markup_escaped(out, o->ncompares == 1 ? o->compares[0] : "compare");
+	fputc('/', out);
+	cvmio_markup_escaped(out, o->baseline);
+	fputs(" medians; normalized &gt; 1: the compared side is worse (lower-is-better ratios as they are, "
+	      "higher-is-better ones inverted)", out);
+	fputs(unverified ? "; * = a side's guest was not verified</p>\n" : "</p>\n", out);
+}
+
+/* One format of the table; the CSV has no backend column, so it holds one backend's rows only. */
+static int write_table(FILE *out, enum out_format f, const struct suite_table_opts *o,
+		       const struct suite_store *st, const struct suite_row *rows, size_t n)
+{
+	if (f == FMT_CSV && st->n_backends > 1)
+		return cvmio_error(CVMIO_EXIT_INPUT, "analyze", "%s: suite results for %zu backends; the "
+				   "suite CSV has no backend column (use another --format, or analyze one "
+				   "backend's copy)", o->dir, st->n_backends);
+	if (f == FMT_CSV)
+		write_csv(out, o, rows, n);
+	else if (f == FMT_JSON)
+		write_json(out, o, rows, n);
+	else if (f == FMT_HTML)
+		write_html(out, o, rows, n);
+	else
+		write_layout(out, f, o, rows, n);
+	return 0;
 }
 
 /* suite.dat + suite.gp in plot_dir: normalized ratios with their intervals, one bar a row. */
@@ -482,12 +526,14 @@ static int write_figure(const struct suite_table_opts *o, const struct suite_row
 		"set xrange [-1:%zu]\nset bmargin 28\n"
 		"set arrow from graph 0, first 1 to graph 1, first 1 nohead dt 2\n",
 		o->baseline, n);
-	for (int k = 0; k < 2; k++) {
-		fprintf(gp, "set terminal %s size %d,%d\nset output 'suite.%s'\n",
-			k ? "svg" : "pngcairo", 300 + 12 * (int)n, 900, k ? "svg" : "png");
-		fputs("plot 'suite.dat' using 1:3:4:5:xtic(2) with yerrorbars pt 7 ps 0.6 lc rgb "
-		      "'#7030a0'\n", gp);
-	}
+	/* PNG and SVG in pixels, the PDF (for papers) the same size in inches at 100 per inch */
+	int w = 300 + 12 * (int)n, h = 900;
+	fprintf(gp, "set terminal pngcairo size %d,%d\nset output 'suite.png'\n", w, h);
+	fputs("plot 'suite.dat' using 1:3:4:5:xtic(2) with yerrorbars pt 7 ps 0.6 lc rgb '#7030a0'\n", gp);
+	fprintf(gp, "set terminal svg size %d,%d\nset output 'suite.svg'\n", w, h);
+	fputs("replot\n", gp);
+	fprintf(gp, "set terminal pdfcairo size %.2fin,%.2fin\nset output 'suite.pdf'\n", w / 100.0, h / 100.0);
+	fputs("replot\n", gp);
 	fputs("unset output\n", gp);
 	fclose(dat);
 	if (fclose(gp))
@@ -497,22 +543,23 @@ static int write_figure(const struct suite_table_opts *o, const struct suite_row
 
 static void suite_store_free(struct suite_store *st)
 {
-	for (size_t i = 0; i < st->n; i++)
+	for (size_t i = 0; i < st->n; i++) {
 		free(st->s[i].v.v);
+		free(st->s[i].v.rep);
+	}
 	free(st->s);
 	for (size_t i = 0; i < st->n_backends; i++)
 		free(st->backends[i]);
 	free(st->backends);
 }
 
-static int report(const struct suite_table_opts *o, struct suite_store *st)
+/* The rows of st and the notes about what is not in them; a cvmio exit code. */
+static int rows_of(const struct suite_table_opts *o, const struct suite_store *st, struct suite_row **rows,
+		   size_t *n)
 {
-	struct suite_row *rows = NULL;
-	size_t n = 0;
-	int rc = 0;
-
-	if (build_rows(st, o->ncompares, o->unpaired, &rows, &n)) {
-		free(rows);
+	if (build_rows(st, o->ncompares, o->unpaired, rows, n)) {
+		free(*rows);
+		*rows = NULL;
 		return cvmio_error(CVMIO_EXIT_ENV, "analyze", "out of memory");
 	}
 	if (!o->quiet && st->failed)
@@ -521,34 +568,123 @@ static int report(const struct suite_table_opts *o, struct suite_store *st)
 	if (!o->quiet && st->unverified)
 		fprintf(stderr, "cvmio analyze: note: %u of %u suite result(s) are unverified\n",
 			st->unverified, st->files);
-	if (!n)
-		rc = cvmio_error(CVMIO_EXIT_INPUT, "analyze", "%s: no suite metric has results under "
-				 "both '%s' and a compared condition (expected <condition>/<backend>/"
-				 "suite/<benchmark>/rep-N.json)", o->dir, o->baseline);
-	else if (o->format == FMT_CSV && st->n_backends > 1)
-		rc = cvmio_error(CVMIO_EXIT_INPUT, "analyze", "%s: suite results for %zu backends; the "
-				 "suite CSV has no backend column (use another --format, or analyze one "
-				 "backend's copy)", o->dir, st->n_backends);
-	else if (o->format == FMT_CSV)
-		write_csv(stdout, o, rows, n);
-	else if (o->format == FMT_JSON)
-		write_json(stdout, o, rows, n);
-	else
-		write_layout(stdout, o, rows, n);
-	if (!rc && o->plot_dir)
-		rc = write_figure(o, rows, n);
-	free(rows);
-	return rc;
+	if (!*n)
+		return cvmio_error(CVMIO_EXIT_INPUT, "analyze", "%s: no suite metric has results under "
+				   "both '%s' and a compared condition (expected <condition>/<backend>/"
+				   "suite/<benchmark>/rep-N.json)", o->dir, o->baseline);
+	return 0;
 }
 
 int suite_table(const struct suite_table_opts *o)
 {
 	struct suite_store st = { 0 };
+	struct suite_row *rows = NULL;
+	size_t n = 0;
 	int rc;
 
 	for (size_t c = 0; c <= o->ncompares; c++)
 		read_condition(&st, o, c);
-	rc = st.rc ? st.rc : report(o, &st);
+	rc = st.rc ? st.rc : rows_of(o, &st, &rows, &n);
+	if (!rc)
+		rc = write_table(stdout, o->format, o, &st, rows, n);
+	if (!rc && o->plot_dir)
+		rc = write_figure(o, rows, n);
+	free(rows);
 	suite_store_free(&st);
 	return rc;
+}
+
+/* ---- the suite part of cvmio analyze --report ---- */
+
+struct suite_results {
+	struct suite_table_opts o;
+	struct suite_store st;
+	struct suite_row *rows;
+	size_t n;
+};
+
+void suite_results_free(struct suite_results *sr)
+{
+	if (!sr)
+		return;
+	free(sr->rows);
+	suite_store_free(&sr->st);
+	free(sr);
+}
+
+int suite_results_read(const struct suite_table_opts *o, struct suite_results **out)
+{
+	struct suite_results *sr = calloc(1, sizeof(*sr));
+	int rc;
+
+	*out = NULL;
+	if (!sr)
+		return cvmio_error(CVMIO_EXIT_ENV, "analyze", "out of memory");
+	sr->o = *o;
+	for (size_t c = 0; c <= o->ncompares; c++)
+		read_condition(&sr->st, o, c);
+	if (!sr->st.suite_dirs && !sr->st.rc) {
+		suite_results_free(sr);   /* no <backend>/suite/ at all: a study without the suite */
+		return 0;
+	}
+	rc = sr->st.rc ? sr->st.rc : rows_of(o, &sr->st, &sr->rows, &sr->n);
+	if (rc) {
+		suite_results_free(sr);
+		return rc;
+	}
+	*out = sr;
+	return 0;
+}
+
+struct suite_file {
+	const struct suite_results *sr;
+	enum out_format f;
+};
+
+static int write_file(FILE *out, const void *ctx)
+{
+	const struct suite_file *sf = ctx;
+	return write_table(out, sf->f, &sf->sr->o, &sf->sr->st, sf->sr->rows, sf->sr->n);
+}
+
+bool suite_results_have_csv(const struct suite_results *sr)
+{
+	return sr->st.n_backends <= 1;
+}
+
+int suite_results_write(const struct suite_results *sr, const char *outdir)
+{
+	static const struct {
+		const char *name;
+		enum out_format f;
+	} formats[] = { { "suite.txt", FMT_TEXT }, { "suite.md", FMT_MD }, { "suite.csv", FMT_CSV },
+			{ "suite.tex", FMT_LATEX }, { "suite.json", FMT_JSON }, { "suite.html", FMT_HTML } };
+	struct suite_table_opts fig = sr->o;
+
+	for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++) {
+		if (formats[i].f == FMT_CSV && !suite_results_have_csv(sr))
+			continue;
+		struct suite_file sf = { sr, formats[i].f };
+		int rc = report_write_file(outdir, formats[i].name, write_file, &sf);
+		if (rc)
+			return rc;
+	}
+	fig.plot_dir = outdir;
+	return write_figure(&fig, sr->rows, sr->n);
+}
+
+void suite_section_html(FILE *html, const void *ctx)
+{
+	const struct suite_results *sr = ctx;
+
+	fputs("<p>The benchmark suite's metrics (cvmio-suite(1)), per backend, benchmark and metric, with "
+	      "the statistics of the ratios above. The same numbers: ", html);
+	if (suite_results_have_csv(sr))
+		fputs("<a href=\"suite.csv\">suite.csv</a>, ", html);
+	fputs("<a href=\"suite.json\">suite.json</a>, <a href=\"suite.md\">suite.md</a>, "
+	      "<a href=\"suite.tex\">suite.tex</a>, <a href=\"suite.txt\">suite.txt</a>", html);
+	if (!suite_results_have_csv(sr))
+		fputs(" (no suite.csv: its columns have no backend, and these results have several)", html);
+	fputs("; the figure: suite.svg.</p>\n", html);
+	write_html(html, &sr->o, sr->rows, sr->n);
 }

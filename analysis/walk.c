@@ -44,7 +44,7 @@ static void flush_refused(struct walk_ctx *c)
 	c->refused_path[0] = '\0';
 }
 
-static bool ends_with(const char *s, const char *suffix)
+bool ends_with(const char *s, const char *suffix)
 {
 	size_t n = strlen(s), m = strlen(suffix);
 	return n >= m && !strcmp(s + n - m, suffix);
