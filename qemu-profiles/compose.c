@@ -255,10 +255,7 @@ static int resolve_boot(const struct qemu_request *req, struct qemu_plan *plan, 
 	const char *props = profile_get(&plan->mode, "mode", "virtio_props");
 	const char *cpu = profile_get(&plan->mode, "mode", "cpu");
 
-	if (req->kernel && req->image) {
-		snprintf(err, errlen, "--kernel and --image exclude each other");
-		return -1;
-	}
+	/* --kernel with --image: the image's own kernel booted directly (no boot loader in the image) */
 	if (!req->kernel && (req->initrd || req->append)) {
 		snprintf(err, errlen, "--%s needs --kernel", req->initrd ? "initrd" : "append");
 		return -1;
@@ -463,7 +460,11 @@ static int add_blockdev(const struct qemu_plan *plan, struct qemu_argv *av)
 			       strcmp(plan->backing, "device") ? "file" : "host_device", disk, plan->aio);
 }
 
-/* A bootable image (qcow2 by its magic, else raw) on virtio-blk after the disk under test. */
+/*
+ * A bootable image (qcow2 by its magic, else raw) on virtio-blk after the
+ * disk under test, with serial=cvmio-image: the guest tells it from the disk
+ * under test by that serial, whatever the names.
+ */
 static int add_image(const struct qemu_plan *plan, struct qemu_argv *av)
 {
 	char img[PATH_MAX * 2], magic[4] = { 0 };
@@ -480,8 +481,9 @@ static int add_image(const struct qemu_plan *plan, struct qemu_argv *av)
 		qemu_argv_addf(av, "driver=%s,node-name=boot0,cache.direct=on,file.driver=file,"
 			       "file.filename=%s", fmt, img) ||
 		qemu_argv_add(av, "-device") ||
-		qemu_argv_addf(av, "virtio-blk-pci,id=boot0,drive=boot0,bootindex=0%s",
-			       plan->virtio_props);
+		/* a direct kernel boot (--kernel) holds bootindex 0 itself: the disk is then only the root */
+		qemu_argv_addf(av, "virtio-blk-pci,id=boot0,drive=boot0,%sserial=cvmio-image%s",
+			       plan->req->kernel ? "" : "bootindex=0,", plan->virtio_props);
 }
 
 static int add_network(const struct qemu_plan *plan, struct qemu_argv *av)

@@ -221,6 +221,9 @@ void conds_wait(struct runner *r, struct condition *conds, size_t n)
 				struct condition *c = &conds[i];
 				if (c->needed && !c->usable && c->guests[0].pid) {
 					snprintf(c->why, sizeof(c->why), *r->stop ? "interrupted while booting"
+						 : c->guests[0].agent_ready
+						 ? "the guest agent did not answer within %d s (boot_timeout; does the "
+						   "image start qemu-guest-agent?)"
 						 : "no CVMIO-FIO-SERVER-READY on the console within %d s (boot_timeout)",
 						 r->s->boot_timeout);
 					c->retry_boot = 1;

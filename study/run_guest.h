@@ -25,6 +25,7 @@ struct guest {
 	char *boot_check;       /* JSON text the guest printed between the check markers */
 	char *kernel_version;   /* from the console's "Linux version" line, or NULL */
 	int ready;
+	int agent_ready;        /* a user's image: ready when its guest agent answers, not at the console marker */
 	int exited, exit_status;/* QEMU's end, once it ended */
 	char why[512];          /* why it is not usable */
 };

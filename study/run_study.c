@@ -259,6 +259,7 @@ static int set_jobfiles(struct parse_ctx *c, const char *value)
 	char path[PATH_MAX];
 	int ok = 1;
 
+	c->s->jobfiles_line = c->line;
 	split_list(value, &entries);
 	if (!entries.n)
 		ok = fail(c, "jobfiles= is empty");
@@ -500,8 +501,13 @@ static int check_complete(const char *path, struct study *s, char *err, size_t e
 				  "concurrency=%d needs backing=null (QEMU locks a file or device for one guest)", s->concurrency);
 	if (suite_study_check(s, err, errlen) && file_error(err, errlen, path, "%s", err))
 		return CVMIO_EXIT_INPUT;
-	if (s->image && (s->kernel || s->initrd))
-		return file_error(err, errlen, path, "[guest] image= excludes kernel=/initrd=");
+	/* The user's image has no fio server of cvmio's: only the suite runs in it (through its agent). */
+	if (s->image && s->n_jobfiles) {
+		snprintf(err, errlen, "%s:%d: jobfiles= with [guest] image=: fio runs need the appliance's "
+			 "fio server, which a user's image does not have (use suite= with image=, or the "
+			 "appliance for jobfiles=)", path, s->jobfiles_line);
+		return CVMIO_EXIT_INPUT;
+	}
 	if ((s->kernel != NULL) != (s->initrd != NULL))
 		return file_error(err, errlen, path, "[guest] kernel= and initrd= go together");
 	if (s->appliance && (s->kernel || s->image))

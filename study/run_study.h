@@ -42,6 +42,7 @@ struct study {
 	struct study_backend *backend_info;  /* per backends.v[i], from its profile */
 	struct study_jobfile *jobfiles;
 	size_t n_jobfiles;
+	int jobfiles_line;     /* the study file's line of jobfiles= (for errors found later) */
 	char *backing;         /* null, file or device */
 	char *backing_path;    /* for file/device */
 	int repetitions;

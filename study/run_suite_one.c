@@ -86,16 +86,37 @@ static int exec_script(struct suite_run *run, const char *what, const char *scri
 	return 0;
 }
 
+/*
+ * In a user's image the disk under test is the one disk that is not the
+ * image (serial=cvmio-image, see 'cvmio qemu --image') and holds nothing
+ * mounted: names depend on the image's kernel and udev, serials do not.
+ */
+static const char find_disk_under_test[] =
+	"t=\n"
+	"while read -r line; do\n"
+	"  NAME= TYPE= SERIAL=; eval \"$line\"\n"
+	"  [ \"$TYPE\" = disk ] && [ \"$SERIAL\" != cvmio-image ] || continue\n"
+	"  [ -z \"$t\" ] || { echo \"two disks besides the image (serial cvmio-image): $t and $NAME; "
+	"cannot tell the disk under test\"; exit 1; }\n"
+	"  t=$NAME\n"
+	"done < <(lsblk -dnpP -o NAME,TYPE,SERIAL)\n"
+	"[ -n \"$t\" ] || { echo \"no disk besides the image (serial cvmio-image)\"; exit 1; }\n"
+	"[ -z \"$(lsblk -nro MOUNTPOINT \"$t\" | tr -d '\\n')\" ] || "
+	"{ echo \"$t holds a mounted filesystem: not the disk under test\"; exit 1; }\n";
+
 /* A fresh ext4 on the disk under test, mounted where ${scratch} points; once per boot. */
 static int prepare_scratch(struct suite_run *run)
 {
 	const struct study *s = run->r->s;
 	const char *target = study_guest_target(s, run->it->backend, "");
-	char script[2048];
+	char script[4096], find[256] = "";
 
+	if (!s->image || s->target)
+		snprintf(find, sizeof(find), "t=%s\n", target);
 	snprintf(script, sizeof(script),
 		 "mountpoint -q %s && exit 0\n"
-		 "t=%s\n"
+		 "mkdir -p %s\n"
+		 "%s"
 		 "[ -b \"$t\" ] || { echo \"disk under test $t is not a block device\"; exit 1; }\n"
 		 "[ \"$(blkid -o value -s LABEL \"$t\" || true)\" != cvmio-suite ] || "
 		 "{ echo \"$t is the suite image, not the disk under test\"; exit 1; }\n"
@@ -103,8 +124,35 @@ static int prepare_scratch(struct suite_run *run)
 		 "why=$(mount \"$t\" %s 2>&1) || { echo \"cannot mount the new filesystem on $t: "
 		 "$why (a null backing discards writes: the suite needs backing=file:...)\"; "
 		 "exit 1; }\n",
-		 SUITE_GUEST_SCRATCH, target, SUITE_GUEST_SCRATCH);
+		 SUITE_GUEST_SCRATCH, SUITE_GUEST_SCRATCH,
+		 !s->image || s->target ? find : find_disk_under_test, SUITE_GUEST_SCRATCH);
 	return exec_script(run, "filesystem on the disk under test", script, 600, NULL);
+}
+
+/*
+ * The suite installs nothing in a user's image (the guest has no network):
+ * the benchmark's Debian packages ('cvmio suite packages') must be there.
+ */
+static int check_packages(struct suite_run *run)
+{
+	char *script = NULL;
+	int rc;
+
+	if (!run->b.packages || !*run->b.packages)
+		return 0;
+	if (asprintf(&script,
+		     "missing=\n"
+		     "for p in %s; do\n"
+		     "  [ \"$(dpkg-query -W -f='${db:Status-Status}' \"$p\" 2>/dev/null || true)\" = installed ] "
+		     "|| missing=\"$missing $p\"\n"
+		     "done\n"
+		     "[ -z \"$missing\" ] || { echo \"the image lacks the Debian package(s)$missing of "
+		     "benchmark %s (cvmio suite packages lists them all)\"; exit 1; }\n",
+		     run->b.packages, run->b.name) < 0)
+		abort();
+	rc = exec_script(run, "packages in the image", script, 120, NULL);
+	free(script);
+	return rc;
 }
 
 static int write_file(const char *path, const char *text)
@@ -152,6 +200,8 @@ static int run_benchmark(struct suite_run *run)
 	json_object *metrics, *res;
 	int rc = 0, t = run->b.timeout_s;
 
+	if (run->r->s->image && check_packages(run))
+		return -1;
 	if (prepare_scratch(run))
 		return -1;
 	if (run->b.setup && exec_script(run, "setup", run->b.setup, t, NULL))
