@@ -128,18 +128,6 @@ void free_axes(struct axes *ax)
 	free(ax->backends);
 }
 
-static const struct row *find_row(const struct rowset *rs, size_t cond, const char *backend,
-				  const struct workload *w, enum metric m)
-{
-	for (size_t i = 0; i < rs->n; i++) {
-		const struct row *r = &rs->r[i];
-		if (r->compare_cond == cond && r->metric == m && r->dir == w->dir &&
-		    !strcmp(r->backend, backend) && !signature_cmp(&r->sig, &w->sig))
-			return r;
-	}
-	return NULL;
-}
-
 void workload_label(const struct workload *w, char *out, size_t len)
 {
 	char label[160];
@@ -170,7 +158,7 @@ static void write_ratio_data(FILE *f, const struct rowset *rs, size_t cond, cons
 			gp_text(f, label);
 			fputc('"', f);
 			for (size_t b = 0; b < ax->nb; b++) {
-				const struct row *r = find_row(rs, cond, ax->backends[b], &ax->w[w], panel_metrics[p]);
+				const struct row *r = rowset_find(rs, cond, ax->backends[b], &ax->w[w].sig, ax->w[w].dir, panel_metrics[p]);
 				if (!r || !isfinite(r->ratio))
 					fputs(" ? ? ?", f);
 				else if (isfinite(r->ci_low))
@@ -273,7 +261,7 @@ static void write_abs_data(FILE *f, const struct rowset *rs, size_t cond, const 
 			abs_units[p]);
 		for (size_t b = 0; b < ax->nb; b++)
 			for (size_t w = 0; w < ax->nw; w++) {
-				const struct row *r = find_row(rs, cond, ax->backends[b], &ax->w[w], panel_metrics[p]);
+				const struct row *r = rowset_find(rs, cond, ax->backends[b], &ax->w[w].sig, ax->w[w].dir, panel_metrics[p]);
 				char label[200];
 				workload_label(&ax->w[w], label, sizeof(label));
 				fputc('"', f);
