@@ -142,7 +142,13 @@ enum fio_outcome run_one(struct runner *r, struct condition *c, const struct run
 		if (out == FIO_FAILED && c->n_guests) {
 			/* fio loses its server when the guest dies: say so */
 			char why[600];
-			if (!cond_alive(c, why, sizeof(why))) {
+			/*
+			 * A stopped or hung guest is alive as a process, and fio's
+			 * client may give up on it ("timeout on cmd PROBE") before
+			 * the runner's own timeout: whether the failure was the
+			 * guest's is known only by asking it.
+			 */
+			if (!cond_alive(c, why, sizeof(why)) || !cond_responsive(c, why, sizeof(why))) {
 				size_t n = strlen(why);
 				snprintf(why + n, sizeof(why) - n, " (%.300s)", reason);
 				snprintf(reason, sizeof(reason), "%s", why);
@@ -171,9 +177,6 @@ enum fio_outcome run_one(struct runner *r, struct condition *c, const struct run
 		if (out == FIO_TIMEOUT || out == FIO_TARGET_DIED) {
 			cond_stop(c);
 			snprintf(c->why, sizeof(c->why), "%.590s", reason);
-		} else if (c->n_guests && c->usable && (!cond_alive(c, c->why, sizeof(c->why)) ||
-							!cond_responsive(c, c->why, sizeof(c->why)))) {
-			cond_stop(c);
 		}
 	}
 	manifest_add_run(c->manifest, rel, out == FIO_OK, out == FIO_OK ? NULL : reason, seconds);
