@@ -160,7 +160,7 @@ static enum fio_q_status laio_queue(struct thread_data *td, struct io_u *io_u)
 }
 
 static void laio_mark_issued(struct thread_data *td, struct iocb **iocbs,
-			     unsigned int nr)
+			     unsigned int nr, const struct timespec *submitted)
 {
 	struct io_u *io_us[64];
 
@@ -170,7 +170,7 @@ static void laio_mark_issued(struct thread_data *td, struct iocb **iocbs,
 
 		for (i = 0; i < n; i++)
 			io_us[i] = iocbs[i]->data;
-		cvmio_mark_issued(td, io_us, n);
+		cvmio_mark_issued(td, io_us, n, submitted);
 		iocbs += n;
 		nr -= n;
 	}
@@ -208,11 +208,14 @@ static int laio_commit(struct thread_data *td)
 		uint64_t start = cvmio_clock_start(&ad->stats);
 		int ret = io_submit(ad->ctx, (long)(ad->nr_pending - done),
 				    ad->pending + done);
+		struct timespec end;
+		bool timed = cvmio_submit_done(&ad->stats, start,
+					       ret > 0 ? (unsigned int)ret : 0, &end);
 
-		cvmio_submit_done(&ad->stats, start, ret > 0 ? (unsigned int)ret : 0);
 		if (ret > 0) {
 			io_u_mark_submit(td, (unsigned int)ret);
-			laio_mark_issued(td, ad->pending + done, (unsigned int)ret);
+			laio_mark_issued(td, ad->pending + done, (unsigned int)ret,
+					 timed ? &end : NULL);
 			done += (unsigned int)ret;
 			ad->in_flight += (unsigned int)ret;
 			stalls = 0;

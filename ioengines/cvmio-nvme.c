@@ -284,6 +284,7 @@ static void issue_ioctl(struct thread_data *td, struct nvme_data *nd, struct io_
 			const struct nvme_ns *ns)
 {
 	struct nvme_io_args args;
+	struct timespec end;
 	uint64_t start;
 	__u64 slba = 0;
 	__u32 nlb = 0;
@@ -308,7 +309,7 @@ static void issue_ioctl(struct thread_data *td, struct nvme_data *nd, struct io_
 	} else {
 		ret = nvme_flush(args.fd, ns->nsid);
 	}
-	cvmio_submit_done(&nd->stats, start, 1);
+	cvmio_submit_done(&nd->stats, start, 1, &end);
 	if (ret < 0)
 		io_u->error = errno;
 	else if (ret > 0)

@@ -105,13 +105,14 @@ static bool retryable(int err)
  * least one side sees the other's store: either the poller finds our SQEs,
  * or we see NEED_WAKEUP and enter.
  */
-static int sqpoll_submit(struct cvmio_ring *r)
+static int sqpoll_submit(struct cvmio_ring *r, struct timespec *end, bool *timed)
 {
 	struct io_uring_sq *sq = &r->ring.sq;
 	unsigned int nr = r->pending, stalls = 0;
 	uint64_t start;
 	int ret;
 
+	*timed = false;
 	sq->sqe_head = sq->sqe_tail;
 	io_uring_smp_store_release(sq->ktail, sq->sqe_tail);
 	io_uring_smp_mb();
@@ -125,24 +126,27 @@ static int sqpoll_submit(struct cvmio_ring *r)
 	do {
 		start = cvmio_clock_start(r->stats);
 		ret = io_uring_enter(r->ring.ring_fd, nr, 0, IORING_ENTER_SQ_WAKEUP, NULL);
-		cvmio_submit_done(r->stats, start, ret >= 0 ? nr : 0);
+		*timed = cvmio_submit_done(r->stats, start, ret >= 0 ? nr : 0, end);
 	} while (ret == -EINTR || (retryable(ret) &&
 		 cvmio_stall_pause(&stalls, "cvmio-uring", "io_uring_enter (SQPOLL wakeup)", ret)));
 	return ret < 0 ? ret : (int)nr;
 }
 
-/* Hand the pending SQEs over: how many the kernel took, or -errno. */
-static int ring_submit(struct cvmio_ring *r)
+/*
+ * Hand the pending SQEs over: how many the kernel took, or -errno; *timed:
+ * *end holds the time the submitting call returned (accounting on).
+ */
+static int ring_submit(struct cvmio_ring *r, struct timespec *end, bool *timed)
 {
 	uint64_t start;
 	int ret;
 
 	if (r->ring.flags & IORING_SETUP_SQPOLL)
-		return sqpoll_submit(r);
+		return sqpoll_submit(r, end, timed);
 	/* Without SQPOLL, liburing makes exactly one io_uring_enter here. */
 	start = cvmio_clock_start(r->stats);
 	ret = io_uring_submit(&r->ring);
-	cvmio_submit_done(r->stats, start, ret > 0 ? (unsigned int)ret : 0);
+	*timed = cvmio_submit_done(r->stats, start, ret > 0 ? (unsigned int)ret : 0, end);
 	return ret;
 }
 
@@ -215,10 +219,11 @@ static int make_room(struct thread_data *td, struct cvmio_ring *r,
 }
 
 /* ret SQEs were handed over: fio's bookkeeping, and on to the next. */
-static void handed_over(struct thread_data *td, struct cvmio_ring *r, unsigned int ret)
+static void handed_over(struct thread_data *td, struct cvmio_ring *r, unsigned int ret,
+			const struct timespec *submitted)
 {
 	io_u_mark_submit(td, ret);
-	cvmio_mark_issued(td, r->pending_ios, ret);
+	cvmio_mark_issued(td, r->pending_ios, ret, submitted);
 	r->pending -= ret;
 	r->in_flight += ret;
 	memmove(r->pending_ios, r->pending_ios + ret, r->pending * sizeof(*r->pending_ios));
@@ -230,10 +235,12 @@ int cvmio_ring_commit(struct thread_data *td, struct cvmio_ring *r)
 
 	release_given(r);
 	while (r->pending) {
-		int ret = ring_submit(r);
+		struct timespec end;
+		bool timed;
+		int ret = ring_submit(r, &end, &timed);
 
 		if (ret > 0) {
-			handed_over(td, r, (unsigned int)ret);
+			handed_over(td, r, (unsigned int)ret, timed ? &end : NULL);
 			stalls = 0;
 			continue;
 		}
