@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* RFC 4648 base64 decoding, strict: only the alphabet, padding only at the end. */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -47,4 +48,21 @@ char *base64_decode(const char *text, size_t *len)
 	out[out_len] = '\0';
 	*len = out_len;
 	return out;
+}
+
+int base64_check_size(const char *what, const char *text, long want, char *err, size_t errlen)
+{
+	size_t len;
+	char *bytes = base64_decode(text, &len);
+
+	if (!bytes) {
+		snprintf(err, errlen, "%s: not base64 (RFC 4648, padded)", what);
+		return -1;
+	}
+	free(bytes);
+	if ((long)len != want) {
+		snprintf(err, errlen, "%s: %zu bytes after base64 decoding, expected %ld", what, len, want);
+		return -1;
+	}
+	return 0;
 }

@@ -91,34 +91,6 @@ static int parse_fwd(const char *s, struct qemu_request *req)
 	return 0;
 }
 
-/* One shell word: as is when it is made of harmless characters, else single-quoted. */
-static void print_shell_word(FILE *out, const char *w)
-{
-	if (*w && strspn(w, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
-			 "_./:=,@%+-") == strlen(w)) {
-		fputs(w, out);
-		return;
-	}
-	fputc('\'', out);
-	for (; *w; w++) {
-		if (*w == '\'')
-			fputs("'\\''", out);
-		else
-			fputc(*w, out);
-	}
-	fputc('\'', out);
-}
-
-static void print_argv(const struct qemu_argv *av)
-{
-	for (size_t i = 0; i < av->argc; i++) {
-		if (i)
-			putchar(' ');
-		print_shell_word(stdout, av->argv[i]);
-	}
-	putchar('\n');
-}
-
 static int list_profiles(const char *explicit_dir)
 {
 	char dir[PATH_MAX], err[512], names[2048];
@@ -170,7 +142,7 @@ static int run_action(enum action act, const struct qemu_request *req)
 	if (qemu_compose(req, &av, err, sizeof(err)) < 0)
 		return cvmio_error(compose_error_code(err), "qemu", "%s", err);
 	if (act == ACT_PRINT) {
-		print_argv(&av);
+		qemu_argv_print(stdout, &av);
 		rc = CVMIO_EXIT_OK;
 	} else if (act == ACT_EXEC) {
 		if (!req->accel && qemu_plan_make(req, &plan, err, sizeof(err)) == 0) {

@@ -48,6 +48,34 @@ int qemu_argv_addf(struct qemu_argv *av, const char *fmt, ...)
 	return rc;
 }
 
+/* One shell word: as is when it is made of harmless characters, else single-quoted. */
+static void print_shell_word(FILE *out, const char *w)
+{
+	if (*w && strspn(w, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+			 "_./:=,@%+-") == strlen(w)) {
+		fputs(w, out);
+		return;
+	}
+	fputc('\'', out);
+	for (; *w; w++) {
+		if (*w == '\'')
+			fputs("'\\''", out);
+		else
+			fputc(*w, out);
+	}
+	fputc('\'', out);
+}
+
+void qemu_argv_print(FILE *out, const struct qemu_argv *av)
+{
+	for (size_t i = 0; i < av->argc; i++) {
+		if (i)
+			fputc(' ', out);
+		print_shell_word(out, av->argv[i]);
+	}
+	fputc('\n', out);
+}
+
 void qemu_argv_free(struct qemu_argv *av)
 {
 	for (size_t i = 0; av->argv && i < av->argc; i++)

@@ -9,6 +9,7 @@
 #define CVMIO_COMPOSE_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #define QEMU_MAX_FWDS 8
 /* The limits of --smp and --queues, shared with the study parser (cvmio run's smp=, queues=). */
@@ -65,6 +66,9 @@ struct qemu_argv {
  */
 int qemu_compose(const struct qemu_request *req, struct qemu_argv *out, char *err, size_t errlen);
 void qemu_argv_free(struct qemu_argv *av);
+
+/* av as one shell command line: each word as is when harmless, else single-quoted. */
+void qemu_argv_print(FILE *out, const struct qemu_argv *av);
 
 /*
  * Check that the files req names exist (disk for file/device/blkdebug backing,

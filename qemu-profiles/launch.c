@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base64.h"
 #include "compose_int.h"
 #include "launch.h"
 
@@ -63,46 +64,6 @@ int firmware_has_sev_hashes(const char *path, char *detail, size_t len)
 	return 0;
 }
 
-/* Decoded length of a base64 string, or -1 when it is not base64 (RFC 4648, padded). */
-static long base64_len(const char *s)
-{
-	static const char alphabet[] =
-		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-	size_t n = strlen(s), pad = 0;
-
-	if (n == 0 || n % 4)
-		return -1;
-	while (pad < 2 && s[n - 1 - pad] == '=')
-		pad++;
-	for (size_t i = 0; i < n - pad; i++)
-		if (!strchr(alphabet, s[i]) || !s[i])
-			return -1;
-	return (long)(n / 4 * 3 - pad);
-}
-
-/*
- * SNP identity inputs: QEMU's sev-snp-guest takes them base64-encoded, with
- * the sizes of the SNP firmware ABI (SNP_LAUNCH_FINISH): ID block 96 bytes,
- * ID authentication 4096, host data 32.
- */
-static int check_base64(const char *opt, const char *val, long want, char *err, size_t errlen)
-{
-	long got;
-
-	if (!val)
-		return 0;
-	got = base64_len(val);
-	if (got < 0) {
-		snprintf(err, errlen, "%s: not base64 (RFC 4648, padded)", opt);
-		return -1;
-	}
-	if (got != want) {
-		snprintf(err, errlen, "%s: %ld bytes after base64 decoding, expected %ld", opt, got, want);
-		return -1;
-	}
-	return 0;
-}
-
 static bool mode_creates(const struct qemu_plan *plan, const char *object)
 {
 	for (size_t i = 0; i < plan->mode.n; i++)
@@ -124,9 +85,9 @@ static int resolve_snp_identity(struct qemu_plan *plan, char *err, size_t errlen
 			 "are SEV-SNP inputs; mode %s has no sev-snp-guest", req->mode);
 		return -1;
 	}
-	if (check_base64("--id-block", req->id_block, 96, err, errlen) < 0 ||
-	    check_base64("--id-auth", req->id_auth, 4096, err, errlen) < 0 ||
-	    check_base64("--host-data", req->host_data, 32, err, errlen) < 0)
+	if ((req->id_block && base64_check_size("--id-block", req->id_block, SNP_ID_BLOCK_BYTES, err, errlen)) ||
+	    (req->id_auth && base64_check_size("--id-auth", req->id_auth, SNP_ID_AUTH_BYTES, err, errlen)) ||
+	    (req->host_data && base64_check_size("--host-data", req->host_data, SNP_HOST_DATA_BYTES, err, errlen)))
 		return -1;
 	if (!req->id_block != !req->id_auth) {
 		snprintf(err, errlen, "--%s needs --%s (the ID block is signed by the ID key in the "

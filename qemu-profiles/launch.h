@@ -8,9 +8,34 @@
 #ifndef CVMIO_LAUNCH_H
 #define CVMIO_LAUNCH_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
 
 struct qemu_plan;
+
+/*
+ * The SNP identity inputs' sizes in the SNP firmware ABI (SNP_LAUNCH_FINISH),
+ * which QEMU's sev-snp-guest takes base64-encoded.
+ */
+#define SNP_ID_BLOCK_BYTES 96
+#define SNP_ID_AUTH_BYTES 4096
+#define SNP_HOST_DATA_BYTES 32
+
+/*
+ * Which guests take which launch options, by the protection they must show
+ * (a mode profile's confirms=): kernel-hashes and IGVM are for SEV, SEV-ES
+ * and SEV-SNP guests, the identity inputs for SEV-SNP ones.
+ */
+static inline bool launch_takes_sev_boot(const char *protection)
+{
+	return !strcmp(protection, "sev") || !strcmp(protection, "sev-es") || !strcmp(protection, "sev-snp");
+}
+
+static inline bool launch_takes_snp_identity(const char *protection)
+{
+	return !strcmp(protection, "sev-snp");
+}
 
 /*
  * Does the firmware image at path publish an SEV hashes table, the area QEMU

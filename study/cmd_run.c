@@ -38,7 +38,8 @@ static void on_stop_signal(int sig)
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: cvmio run [--resume] [--output DIR] [--dry-run] [--fio BIN] [--quiet] STUDY.ini\n"
+		"usage: cvmio run [--resume] [--output DIR] [--dry-run | --print-qemu] [--fio BIN] [--quiet]\n"
+		"                 STUDY.ini\n"
 		"\n"
 		"Run a study: modes x backends x engines x job files x repetitions, one boot per\n"
 		"mode and backend, repetitions interleaved across modes.  Results go to\n"
@@ -49,6 +50,7 @@ static void usage(FILE *out)
 		"  --resume      complete a study: run only what has no rep-N.json yet (failed runs are retried)\n"
 		"  --output DIR  results folder (default results/<name>)\n"
 		"  --dry-run     print the plan (with what is done) and exit\n"
+		"  --print-qemu  print the QEMU line of each mode and backend (as cvmio qemu --print) and exit\n"
 		"  --fio BIN     the fio client (default: fio)\n"
 		"  --quiet       no progress output\n"
 		"\n"
@@ -69,7 +71,8 @@ static void print_plan(struct runner *r, const struct plan *p)
 	}
 }
 
-static int preflight(struct runner *r, char *err, size_t len)
+/* Before anything boots; with print, each guest's QEMU line goes there. */
+static int preflight(struct runner *r, FILE *print, char *err, size_t len)
 {
 	const struct study *s = r->s;
 	char *fio_argv[] = { (char *)r->fio, (char *)"--version", NULL };
@@ -81,16 +84,21 @@ static int preflight(struct runner *r, char *err, size_t len)
 		return -1;
 	}
 	free(v);
-	if (s->hosts.n || s->image)
+	if (s->hosts.n && print) {
+		snprintf(err, len, "%s: hosts= runs against fio servers that already run: no QEMU line to print", s->path);
+		return -1;
+	}
+	if (s->hosts.n)
 		return 0;
-	for (size_t m = 0; m < s->modes.n; m++)
+	for (size_t m = 0; m < s->modes.n && !s->image; m++)
 		if (guest_find_appliance(s, s->modes.v[m], k, i, sizeof(k), err, len))
 			return -1;
 	/* every guest must compose before anything boots: a profile or QEMU problem is found now */
 	for (size_t m = 0; m < s->modes.n; m++)
 		for (size_t b = 0; b < s->backends.n; b++) {
 			char why[900];
-			if (guest_compose_check(s, s->modes.v[m], s->backends.v[b], r->rundir, why, sizeof(why))) {
+			if (guest_compose_check(s, s->modes.v[m], s->backends.v[b], r->rundir, print, why,
+						sizeof(why))) {
 				snprintf(err, len, "%s/%s: %s", s->modes.v[m], s->backends.v[b], why);
 				return -1;
 			}
@@ -140,7 +148,7 @@ int cmd_run(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "resume", no_argument, NULL, 'r' }, { "output", required_argument, NULL, 'o' },
-		{ "dry-run", no_argument, NULL, 'n' }, { "fio", required_argument, NULL, 'f' },
+		{ "dry-run", no_argument, NULL, 'n' }, { "print-qemu", no_argument, NULL, 'Q' }, { "fio", required_argument, NULL, 'f' },
 		{ "quiet", no_argument, NULL, 'q' }, { "help", no_argument, NULL, 'h' }, { 0 },
 	};
 	struct runner r = { .fio = "fio", .stop = &stop_requested };
@@ -148,7 +156,7 @@ int cmd_run(int argc, char **argv)
 	struct plan p;
 	const char *output = NULL;
 	char outdir[PATH_MAX], err[1200];
-	int resume = 0, dry = 0, c, rc;
+	int resume = 0, dry = 0, print_qemu = 0, c, rc;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
@@ -156,13 +164,14 @@ int cmd_run(int argc, char **argv)
 		case 'r': resume = 1; break;
 		case 'o': output = optarg; break;
 		case 'n': dry = 1; break;
+		case 'Q': print_qemu = 1; break;
 		case 'f': r.fio = optarg; break;
 		case 'q': r.quiet = 1; break;
 		case 'h': usage(stdout); return CVMIO_EXIT_OK;
 		default: usage(stderr); return CVMIO_EXIT_USAGE;
 		}
 	}
-	if (optind != argc - 1) {
+	if (optind != argc - 1 || (dry && print_qemu)) {
 		usage(stderr);
 		return CVMIO_EXIT_USAGE;
 	}
@@ -184,7 +193,7 @@ int cmd_run(int argc, char **argv)
 		print_plan(&r, &p);
 		goto out;
 	}
-	if (todo < p.n && !resume) {
+	if (todo < p.n && !resume && !print_qemu) {
 		rc = cvmio_error(CVMIO_EXIT_USAGE, "run", "%s already holds %zu of the %zu results of %s: use --resume to complete it, or another --output",
 				 outdir, p.n - todo, p.n, s.path);
 		goto out;
@@ -195,8 +204,12 @@ int cmd_run(int argc, char **argv)
 		rc = cvmio_error(CVMIO_EXIT_ENV, "run", "cannot create a folder in /tmp: %s", strerror(errno));
 		goto out;
 	}
-	if (preflight(&r, err, sizeof(err))) {
+	if (preflight(&r, print_qemu ? stdout : NULL, err, sizeof(err))) {
 		rc = cvmio_error(CVMIO_EXIT_ENV, "run", "%s", err);
+		rmdir(r.rundir);
+		goto out;
+	}
+	if (print_qemu) {
 		rmdir(r.rundir);
 		goto out;
 	}

@@ -19,6 +19,7 @@
 
 #include "cvmio-config.h"
 #include "cvmio.h"
+#include "launch.h"
 #include "run_guest.h"
 #include "run_suite.h"
 #include "proc.h"
@@ -162,6 +163,24 @@ static void appliance_facts(const char *kernel, char **cmdline, char **release)
 	}
 }
 
+/* The study's launch options, for a mode whose guests take them (see check_launch()). */
+static void set_launch_options(const struct study *s, const char *mode, struct qemu_request *req)
+{
+	const struct study_mode *info = study_mode_info(s, mode);
+	const char *protection = info && info->confirms ? info->confirms : "";
+
+	if (launch_takes_sev_boot(protection)) {
+		req->kernel_hashes = s->kernel_hashes;
+		req->igvm = s->igvm;
+	}
+	if (launch_takes_snp_identity(protection)) {
+		req->id_block = s->id_block;
+		req->id_auth = s->id_auth;
+		req->host_data = s->host_data;
+		req->author_key_enabled = s->author_key_enabled;
+	}
+}
+
 /* Compose g's QEMU argv (g's ports and paths already set). */
 static int compose(const struct study *s, const char *mode, const char *backend, struct guest *g,
 		   char *err, size_t errlen)
@@ -185,6 +204,7 @@ static int compose(const struct study *s, const char *mode, const char *backend,
 	req.fwds[0] = (struct qemu_fwd){ g->fio_port, 8765 };
 	req.fwds[1] = (struct qemu_fwd){ g->check_port, 8766 };
 	req.n_fwds = 2;
+	set_launch_options(s, mode, &req);
 	if (s->image) {
 		/* the user's image: its own boot loader, or its own kernel (kernel= initrd= append=) */
 		req.image = s->image;
@@ -221,7 +241,7 @@ static int compose(const struct study *s, const char *mode, const char *backend,
 }
 
 int guest_compose_check(const struct study *s, const char *mode, const char *backend, const char *rundir,
-			char *err, size_t errlen)
+			FILE *print, char *err, size_t errlen)
 {
 	struct guest g;
 	int rc;
@@ -234,6 +254,10 @@ int guest_compose_check(const struct study *s, const char *mode, const char *bac
 	snprintf(g.qmp, sizeof(g.qmp), "%.80s/compose-check.qmp", rundir);
 	snprintf(g.agent, sizeof(g.agent), "%.80s/compose-check.qga", rundir);
 	rc = compose(s, mode, backend, &g, err, errlen);
+	if (!rc && print) {
+		fprintf(print, "# %s/%s\n", mode, backend);
+		qemu_argv_print(print, &g.av);
+	}
 	qemu_argv_free(&g.av);
 	free(g.cmdline);
 	free(g.kernel_version);

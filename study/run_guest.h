@@ -34,9 +34,13 @@ struct guest {
 int guest_find_appliance(const struct study *s, const char *mode, char *kernel, char *initrd,
 			 size_t len, char *err, size_t errlen);
 
-/* Would the composer accept this guest?  0, or -1 with its reason (nothing is started). */
+/*
+ * Would the composer accept this guest?  0, or -1 with its reason (nothing
+ * is started).  With print, the line goes there too (after a "# MODE/BACKEND"
+ * line), its ports and socket paths placeholders: the runner picks them at boot.
+ */
 int guest_compose_check(const struct study *s, const char *mode, const char *backend, const char *rundir,
-			char *err, size_t errlen);
+			FILE *print, char *err, size_t errlen);
 
 /*
  * Ports one runner has handed out: a QEMU binds its forwards only once it

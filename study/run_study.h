@@ -58,6 +58,14 @@ struct study {
 	char *appliance, *kernel, *initrd, *image, *append, *firmware, *accel, *qemu, *aio, *mem;
 	int smp, queues;
 	char *vcpu_pin, *iothread_pin; /* host CPU lists, e.g. "0,1" or "0-1" */
+	/*
+	 * SEV/SNP launch options (qemu-profiles/launch.c), for the study's modes
+	 * whose guests take them: kernel_hashes (on/off/auto) and igvm for sev*,
+	 * the identity inputs (base64, read from id_block_file=/id_auth_file=)
+	 * for sev-snp.
+	 */
+	char *kernel_hashes, *igvm, *id_block, *id_auth, *host_data;
+	int author_key_enabled;
 	/* the benchmark suite (study/run_suite.c): suite=, suite_scale=, [guest] suite_image= */
 	struct strlist suite;
 	char *suite_scale;     /* smoke or full */
