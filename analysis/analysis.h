@@ -539,6 +539,12 @@ int parse_format(const char *s, enum out_format *f);
 void fmt_num(char *out, size_t len, double v, int digits);
 void fmt_human(char *out, size_t len, double v);
 void csv_field(FILE *out, const char *s);
+/*
+ * A row's numbers as the CSV tables print them, in their common column order
+ * (baseline,compare,ratio,ci_low,ci_high,n_baseline,n_compare,p_value; no
+ * trailing comma): a machine format, so every number round-trips.
+ */
+void csv_row_numbers(FILE *out, const struct row *r);
 int table_write(FILE *out, enum out_format f, const struct store *st, size_t baseline,
 		const struct rowset *rs);
 /* Cells shared by the other tables (table_backends.c): "" for a value that does not exist. */

@@ -288,22 +288,16 @@ static void write_csv(FILE *out, const struct suite_table_opts *o, const struct 
 	      "n_compare,p_value,baseline_condition,compare_condition,verified\n", out);
 	for (size_t i = 0; i < n; i++) {
 		const struct suite_row *w = &rows[i];
-		char b[32], c[32], ra[32], lo[32], hi[32], p[32];
 
-		fmt_num(b, sizeof(b), w->r.baseline, ROUND_TRIP_DIGITS);
-		fmt_num(c, sizeof(c), w->r.compare, ROUND_TRIP_DIGITS);
-		fmt_num(ra, sizeof(ra), w->r.ratio, ROUND_TRIP_DIGITS);
-		fmt_num(lo, sizeof(lo), w->r.ci_low, ROUND_TRIP_DIGITS);
-		fmt_num(hi, sizeof(hi), w->r.ci_high, ROUND_TRIP_DIGITS);
-		fmt_num(p, sizeof(p), w->r.p_value, ROUND_TRIP_DIGITS);
 		csv_field(out, w->b->bench);
 		fputc(',', out);
 		csv_field(out, w->b->metric);
 		fputc(',', out);
 		csv_field(out, w->b->unit);
 		fputc(',', out);
-		fprintf(out, "%s,%s,%s,%s,%s,%s,%zu,%zu,%s,", w->b->higher ? "higher" : "lower", b, c, ra,
-			lo, hi, w->r.n_baseline, w->r.n_compare, p);
+		fprintf(out, "%s,", w->b->higher ? "higher" : "lower");
+		csv_row_numbers(out, &w->r);
+		fputc(',', out);
 		csv_field(out, o->baseline);
 		fputc(',', out);
 		csv_field(out, cond_name(o, w->c->cond));

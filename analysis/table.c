@@ -57,6 +57,19 @@ void csv_field(FILE *out, const char *s)
 	fputc('"', out);
 }
 
+void csv_row_numbers(FILE *out, const struct row *r)
+{
+	const double v[] = { r->baseline, r->compare, r->ratio, r->ci_low, r->ci_high };
+	char num[32];
+
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		fmt_num(num, sizeof(num), v[i], ROUND_TRIP_DIGITS);
+		fprintf(out, "%s%s", i ? "," : "", num);
+	}
+	fmt_num(num, sizeof(num), r->p_value, ROUND_TRIP_DIGITS);
+	fprintf(out, ",%zu,%zu,%s", r->n_baseline, r->n_compare, num);
+}
+
 static void write_csv(FILE *out, const struct store *st, size_t baseline, const struct rowset *rs)
 {
 	fputs("backend,rw,bs,iodepth,numjobs,rwmixread,direction,metric,baseline,compare,ratio,"
@@ -64,23 +77,17 @@ static void write_csv(FILE *out, const struct store *st, size_t baseline, const 
 	      "compare_condition,verified,pairs,accel\n", out);
 	for (size_t i = 0; i < rs->n; i++) {
 		const struct row *r = &rs->r[i];
-		char b[32], c[32], ra[32], lo[32], hi[32], p[32], mix[16] = "";
-		/* a machine format: every number round-trips (17 significant digits) */
-		fmt_num(b, sizeof(b), r->baseline, ROUND_TRIP_DIGITS);
-		fmt_num(c, sizeof(c), r->compare, ROUND_TRIP_DIGITS);
-		fmt_num(ra, sizeof(ra), r->ratio, ROUND_TRIP_DIGITS);
-		fmt_num(lo, sizeof(lo), r->ci_low, ROUND_TRIP_DIGITS);
-		fmt_num(hi, sizeof(hi), r->ci_high, ROUND_TRIP_DIGITS);
-		fmt_num(p, sizeof(p), r->p_value, ROUND_TRIP_DIGITS);
+		char mix[16] = "";
 		if (r->sig.rwmixread >= 0)
 			snprintf(mix, sizeof(mix), "%d", r->sig.rwmixread);
 		csv_field(out, r->backend);
 		fputc(',', out);
 		csv_field(out, r->sig.rw);
-		fprintf(out, ",%llu,%u,%u,%s,%s,%s,%s,%s,%s,%s,%s,%zu,%zu,%s,",
+		fprintf(out, ",%llu,%u,%u,%s,%s,%s,",
 			(unsigned long long)signature_bs(&r->sig, r->dir), r->sig.iodepth, r->sig.numjobs, mix,
-			direction_name(r->dir), metric_name(r->metric), b, c, ra, lo, hi, r->n_baseline,
-			r->n_compare, p);
+			direction_name(r->dir), metric_name(r->metric));
+		csv_row_numbers(out, r);
+		fputc(',', out);
 		csv_field(out, r->sig.ioengine);
 		fputc(',', out);
 		csv_field(out, st->conds[baseline]);

@@ -216,14 +216,6 @@ static void backends_csv(FILE *out, const struct store *st, const char *referenc
 	      "reference,value,ratio,ci_low,ci_high,n_reference,n_value,p_value\n", out);
 	for (size_t i = 0; i < rs->n; i++) {
 		const struct row *r = &rs->r[i];
-		char ref[32], val[32], ra[32], lo[32], hi[32], p[32];
-		/* a machine format: every number round-trips */
-		fmt_num(ref, sizeof(ref), r->baseline, ROUND_TRIP_DIGITS);
-		fmt_num(val, sizeof(val), r->compare, ROUND_TRIP_DIGITS);
-		fmt_num(ra, sizeof(ra), r->ratio, ROUND_TRIP_DIGITS);
-		fmt_num(lo, sizeof(lo), r->ci_low, ROUND_TRIP_DIGITS);
-		fmt_num(hi, sizeof(hi), r->ci_high, ROUND_TRIP_DIGITS);
-		fmt_num(p, sizeof(p), r->p_value, ROUND_TRIP_DIGITS);
 		csv_field(out, st->conds[r->compare_cond]);
 		fputc(',', out);
 		csv_field(out, r->backend);
@@ -231,7 +223,9 @@ static void backends_csv(FILE *out, const struct store *st, const char *referenc
 		csv_field(out, reference);
 		fputc(',', out);
 		csv_workload(out, &r->sig, r->dir, r->metric);
-		fprintf(out, "%s,%s,%s,%s,%s,%zu,%zu,%s\n", ref, val, ra, lo, hi, r->n_baseline, r->n_compare, p);
+		/* reference,value,...: the row's baseline is the reference backend */
+		csv_row_numbers(out, r);
+		fputc('\n', out);
 	}
 }
 
