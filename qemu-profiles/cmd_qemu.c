@@ -141,6 +141,8 @@ static int run_action(enum action act, const struct qemu_request *req)
 	}
 	if (qemu_compose(req, &av, err, sizeof(err)) < 0)
 		return cvmio_error(compose_error_code(err), "qemu", "%s", err);
+	if (av.note[0])
+		fprintf(stderr, "cvmio qemu: note: %s\n", av.note);
 	if (act == ACT_PRINT) {
 		qemu_argv_print(stdout, &av);
 		rc = CVMIO_EXIT_OK;

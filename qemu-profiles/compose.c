@@ -597,8 +597,7 @@ int qemu_compose(const struct qemu_request *req, struct qemu_argv *out, char *er
 	if (qemu_plan_make(req, &plan, err, errlen) < 0)
 		return -1;
 	err[0] = '\0';
-	if (plan.launch_note[0])
-		fprintf(stderr, "cvmio qemu: note: %s\n", plan.launch_note);
+	snprintf(out->note, sizeof(out->note), "%s", plan.launch_note);
 	if (add_machine(&plan, out) || add_profile_args(&plan, &plan.mode, out, err, errlen) ||
 	    add_boot(&plan, out) || add_blockdev(&plan, out) ||
 	    add_profile_args(&plan, &plan.backend, out, err, errlen) ||

@@ -58,6 +58,12 @@ struct qemu_request {
 struct qemu_argv {
 	char **argv;  /* NULL-terminated, malloc'd strings */
 	size_t argc;
+	/*
+	 * What the line leaves out that its user may have wanted ("measured
+	 * direct boot off: ..."), or "": the caller decides where to say it,
+	 * once (a runner composes the same guest for every boot).
+	 */
+	char note[1024];
 };
 
 /*

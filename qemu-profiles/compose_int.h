@@ -37,7 +37,7 @@ struct qemu_plan {
 	struct qemu_version qemu_version;
 	bool kernel_hashes;        /* measured direct boot: kernel-hashes=on */
 	char launch_opts[8192];    /* ${launch_options}: ",kernel-hashes=on,id-block=..." or "" */
-	char launch_note[1024];    /* said on stderr when composing (e.g. firmware cannot measure) */
+	char launch_note[1024];    /* for the caller to say (qemu_argv.note; e.g. firmware cannot measure) */
 };
 
 int qemu_plan_make(const struct qemu_request *req, struct qemu_plan *plan, char *err, size_t errlen);

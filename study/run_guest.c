@@ -254,6 +254,9 @@ int guest_compose_check(const struct study *s, const char *mode, const char *bac
 	snprintf(g.qmp, sizeof(g.qmp), "%.80s/compose-check.qmp", rundir);
 	snprintf(g.agent, sizeof(g.agent), "%.80s/compose-check.qga", rundir);
 	rc = compose(s, mode, backend, &g, err, errlen);
+	/* said here, before anything boots, and not again at every boot */
+	if (!rc && g.av.note[0])
+		fprintf(stderr, "cvmio run: %s/%s: note: %s\n", mode, backend, g.av.note);
 	if (!rc && print) {
 		fprintf(print, "# %s/%s\n", mode, backend);
 		qemu_argv_print(print, &g.av);
