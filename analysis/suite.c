@@ -370,17 +370,6 @@ static void cells(const struct suite_row *w, char c[NCOLS][CELL])
 	snprintf(c[11], CELL, "%.3f%s", w->norm, w->r.verified ? "" : " *");
 }
 
-static void escaped(FILE *out, const char *s, enum out_format f)
-{
-	for (; *s; s++) {
-		if (f == FMT_MD && (*s == '|' || *s == '\\'))
-			fputc('\\', out);
-		if (f == FMT_LATEX && strchr("%&_#$", *s))
-			fputc('\\', out);
-		fputc(*s, out);
-	}
-}
-
 static void write_layout(FILE *out, enum out_format f, const struct suite_table_opts *o,
 			 const struct suite_row *rows, size_t n)
 {
@@ -409,11 +398,11 @@ static void write_layout(FILE *out, enum out_format f, const struct suite_table_
 				fprintf(out, "%-*s%s", (int)width[k], cell, k + 1 < NCOLS ? "  " : "\n");
 			} else if (f == FMT_MD) {
 				fputs(k ? " | " : "| ", out);
-				escaped(out, cell, FMT_MD);
+				md_escaped(out, cell);
 				if (k + 1 == NCOLS)
 					fputs(" |\n", out);
 			} else {
-				escaped(out, cell, FMT_LATEX);
+				latex_escaped(out, cell);
 				fputs(k + 1 < NCOLS ? " & " : " \\\\\n", out);
 			}
 		}

@@ -190,19 +190,31 @@ void row_cells(const struct row *r, struct cells *cl, bool *any_unverified)
 		snprintf(cl->c[9], sizeof(cl->c[9]), "%zu/%zu", r->n_baseline, r->n_compare);
 }
 
+/*
+ * LaTeX's ten special characters: seven take a backslash, three have no
+ * escape of their own and are written as the text commands that print them.
+ */
 void latex_escaped(FILE *out, const char *s)
 {
 	for (; *s; s++) {
-		if (strchr("&%$#_{}", *s))
-			fputc('\\', out);
-		fputc(*s, out);
+		if (*s == '\\')
+			fputs("\\textbackslash{}", out);
+		else if (*s == '~')
+			fputs("\\textasciitilde{}", out);
+		else if (*s == '^')
+			fputs("\\textasciicircum{}", out);
+		else if (strchr("&%$#_{}", *s))
+			fprintf(out, "\\%c", *s);
+		else
+			fputc(*s, out);
 	}
 }
 
+/* Markdown: a backslash before what would end a table cell or start emphasis, and before itself. */
 void md_escaped(FILE *out, const char *s)
 {
 	for (; *s; s++) {
-		if (*s == '*' || *s == '|' || *s == '_')
+		if (strchr("\\|*_", *s))
 			fputc('\\', out);
 		fputc(*s, out);
 	}

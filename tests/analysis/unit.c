@@ -8,6 +8,8 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -437,6 +439,37 @@ static void test_identical_sides_paired(void **state)
 	assert_false(r.degenerate);
 }
 
+/* What an escaper writes for s, as a string. */
+static char *escaped_with(void (*escape)(FILE *, const char *), const char *s)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	assert_non_null(f);
+	escape(f, s);
+	fclose(f);
+	return buf;
+}
+
+/*
+ * Expected values from the LaTeX manual's list of special characters
+ * (# $ % & ~ _ ^ \ { }) and CommonMark's backslash escapes of table and
+ * emphasis characters, not from the escapers' code.
+ */
+static void test_markup_escaping(void **state)
+{
+	char *tex = escaped_with(latex_escaped, "a_b 5% #1 $x & {y} ~ ^ \\ ok");
+	char *md = escaped_with(md_escaped, "a|b *c* _d_ \\ ok");
+
+	(void)state;
+	assert_string_equal(tex, "a\\_b 5\\% \\#1 \\$x \\& \\{y\\} \\textasciitilde{} "
+			    "\\textasciicircum{} \\textbackslash{} ok");
+	assert_string_equal(md, "a\\|b \\*c\\* \\_d\\_ \\\\ ok");
+	free(tex);
+	free(md);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -455,6 +488,7 @@ int main(void)
 		cmocka_unit_test(test_mann_whitney_ties_exact),
 		cmocka_unit_test(test_interval_coverage),
 		cmocka_unit_test(test_identical_sides_paired),
+		cmocka_unit_test(test_markup_escaping),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
