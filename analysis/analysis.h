@@ -202,6 +202,16 @@ struct engine_record {
 	char clock[16];		/* fio's clock the accounting read ("cpu": the TSC); "" if unsaid */
 };
 
+/*
+ * A reason many files share by design (every run of a multi-workload job
+ * file has it): counted while reading, then said as one warning with the
+ * count and the first file, not once per file.
+ */
+struct diag_tally {
+	size_t n;
+	char first[512];
+};
+
 /* Warnings: one line each, naming the file; the same line is printed (and counted) once. */
 struct diag {
 	FILE *out;
@@ -210,8 +220,13 @@ struct diag {
 	char **seen;		/* the lines printed so far */
 	size_t nseen, seencap;
 	bool clocksource_warned;	/* the slow-clock warning is given once per run */
+	/* counter metrics left out: several workloads under one interval; ramp_time's I/O in it */
+	struct diag_tally counters_multi_workload, counters_ramped;
 };
 void diag_warn(struct diag *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void diag_tally(struct diag_tally *t, const char *path);
+/* The tallied reasons, one warning each (after the files are read). */
+void diag_say_tallies(struct diag *d);
 void diag_free(struct diag *d);
 
 /* A parsed file: merged jobs (one per signature) ready for the store. */

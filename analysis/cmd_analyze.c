@@ -244,6 +244,7 @@ static int read_conditions(const struct analyze_opts *o, struct analysis *a, str
 			rc = r;
 		a->conds[i] = store_cond(&a->st, a->names[i]);
 	}
+	diag_say_tallies(d);
 	if (!rc)
 		warn_mixed_eras(&a->st, d);
 	if (wc.failed_runs && !o->quiet)

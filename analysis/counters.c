@@ -197,13 +197,11 @@ int counters_join(const char *result_path, struct file_result *fr, struct diag *
 		return -1;
 	}
 	if (fr->njobs != 1) {
-		diag_warn(d, "%s: one interval for %zu workloads run one after another; counter metrics left out (one workload per job file gives them)",
-			  path, fr->njobs);
+		diag_tally(&d->counters_multi_workload, path);
 		return 0;
 	}
 	if (fr->jobs[0].ramped) {
-		diag_warn(d, "%s: the counters include ramp_time's I/O, fio's count does not; counter metrics left out (run with ramp = 0)",
-			  path);
+		diag_tally(&d->counters_ramped, path);
 		return 0;
 	}
 	if ((double)job_ios(&fr->jobs[0]) != c.ios) {

@@ -6,6 +6,7 @@
  * reader should see it once.
  */
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -43,6 +44,25 @@ void diag_warn(struct diag *d, const char *fmt, ...)
 	if (d->quiet || !d->out)
 		return;
 	fprintf(d->out, "cvmio analyze: warning: %s\n", line);
+}
+
+void diag_tally(struct diag_tally *t, const char *path)
+{
+	if (!t->n++)
+		snprintf(t->first, sizeof(t->first), "%s", path);
+}
+
+void diag_say_tallies(struct diag *d)
+{
+	if (d->counters_multi_workload.n)
+		diag_warn(d, "counter metrics left out for %zu run(s) of job files with several workloads run one "
+			  "after another under one interval of counters (first: %s); one workload per job file "
+			  "gives them", d->counters_multi_workload.n, d->counters_multi_workload.first);
+	if (d->counters_ramped.n)
+		diag_warn(d, "counter metrics left out for %zu run(s) with ramp_time: the counters include the "
+			  "ramp's I/O, fio's count does not (first: %s); run with ramp = 0",
+			  d->counters_ramped.n, d->counters_ramped.first);
+	d->counters_multi_workload.n = d->counters_ramped.n = 0;
 }
 
 void diag_free(struct diag *d)
