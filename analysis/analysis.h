@@ -795,5 +795,7 @@ struct backends_report {
 };
 void backends_section_html(FILE *html, const void *ctx);
 void penalty_section_html(FILE *html, const void *ctx);
+/* backends.{txt,md,csv,tex,json} and penalty.* in outdir, for the tables br has rows of. */
+int backends_report_files(const char *outdir, const struct backends_report *br);
 
 #endif

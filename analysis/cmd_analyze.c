@@ -289,7 +289,8 @@ static int build_rows(const struct analyze_opts *o, struct analysis *a, struct d
 		warn_degenerate(&a->ratios, d);
 	else if (o->table == TABLE_BACKENDS)
 		warn_degenerate(&a->backends, d);
-	if (o->table == TABLE_PENALTY) {
+	/* a report with a reference backend has the penalty too (of the first --compare) */
+	if (o->table == TABLE_PENALTY || (o->report_dir && o->reference && o->baseline && a->nnames >= 2)) {
 		a->penalty.baseline = a->conds[0];
 		a->penalty.compare = a->conds[1];
 		a->penalty.reference = o->reference;
@@ -362,6 +363,11 @@ static int write_report(const struct analyze_opts *o, const struct analysis *a, 
 				      .penalty = &a->penalty, .ratios = &a->ratios };
 	struct report extra;
 	char title[200];
+	rc = backends_report_files(o->report_dir, &br);
+	if (rc) {
+		suite_results_free(suite);
+		return rc;
+	}
 	report_init(&extra);
 	snprintf(title, sizeof(title), "Backends against %s", o->reference ? o->reference : "");
 	if ((a->backends.n && report_add_section(&extra, "backends", title, backends_section_html, &br)) ||

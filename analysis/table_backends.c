@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "analysis.h"
+#include "cvmio.h"
 
 #define MAX_COLS 10
 #define CELL 160
@@ -497,11 +498,59 @@ int penalty_table_write(FILE *out, enum out_format f, const struct store *st, co
 void backends_section_html(FILE *html, const void *ctx)
 {
 	const struct backends_report *br = ctx;
+	fputs("<p>The same numbers: backends.csv, .json, .md, .tex and .txt in this folder.</p>\n", html);
 	backends_table_write(html, FMT_HTML, br->st, br->reference, br->backends);
 }
 
 void penalty_section_html(FILE *html, const void *ctx)
 {
 	const struct backends_report *br = ctx;
+	fputs("<p>The same numbers: penalty.csv, .json, .md, .tex and .txt in this folder.</p>\n", html);
 	penalty_table_write(html, FMT_HTML, br->st, br->penalty, br->ratios);
+}
+
+/* ---- the report folder's files of these tables, as ratios.* beside them ---- */
+
+struct table_file {
+	const struct backends_report *br;
+	enum out_format f;
+};
+
+static int backends_file(FILE *out, const void *ctx)
+{
+	const struct table_file *t = ctx;
+	return backends_table_write(out, t->f, t->br->st, t->br->reference, t->br->backends)
+		       ? cvmio_error(CVMIO_EXIT_ENV, "analyze", "writing the backends table failed") : 0;
+}
+
+static int penalty_file(FILE *out, const void *ctx)
+{
+	const struct table_file *t = ctx;
+	return penalty_table_write(out, t->f, t->br->st, t->br->penalty, t->br->ratios)
+		       ? cvmio_error(CVMIO_EXIT_ENV, "analyze", "writing the penalty table failed") : 0;
+}
+
+int backends_report_files(const char *outdir, const struct backends_report *br)
+{
+	static const struct {
+		const char *ext;
+		enum out_format f;
+	} formats[] = { { "txt", FMT_TEXT }, { "md", FMT_MD }, { "csv", FMT_CSV }, { "tex", FMT_LATEX },
+			{ "json", FMT_JSON } };
+	char name[32];
+	int rc = 0;
+
+	for (size_t i = 0; !rc && i < sizeof(formats) / sizeof(formats[0]); i++) {
+		struct table_file t = { br, formats[i].f };
+
+		if (br->backends->n) {
+			snprintf(name, sizeof(name), "backends.%s", formats[i].ext);
+			rc = report_write_file(outdir, name, backends_file, &t);
+		}
+		if (!rc && br->penalty->n) {
+			snprintf(name, sizeof(name), "penalty.%s", formats[i].ext);
+			rc = report_write_file(outdir, name, penalty_file, &t);
+		}
+	}
+	return rc;
 }
