@@ -151,8 +151,8 @@ static int resolve_kernel_hashes(struct qemu_plan *plan, char *err, size_t errle
 	if (has != 1)
 		snprintf(plan->launch_note, sizeof(plan->launch_note), "measured direct boot off: %s; "
 			 "the kernel, initrd and command line are not in the launch measurement "
-			 "(an AmdSev OVMF such as %s can; --kernel-hashes on|off to decide)", detail,
-			 measured);
+			 "(an AmdSev OVMF such as %s can; --kernel-hashes on|off, in a study "
+			 "kernel_hashes=, decides)", detail, measured);
 	return 0;
 }
 
