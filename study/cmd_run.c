@@ -84,10 +84,6 @@ static int preflight(struct runner *r, FILE *print, char *err, size_t len)
 		return -1;
 	}
 	free(v);
-	if (s->hosts.n && print) {
-		snprintf(err, len, "%s: hosts= runs against fio servers that already run: no QEMU line to print", s->path);
-		return -1;
-	}
 	if (s->hosts.n)
 		return 0;
 	for (size_t m = 0; m < s->modes.n && !s->image; m++)
@@ -191,6 +187,11 @@ int cmd_run(int argc, char **argv)
 	rc = CVMIO_EXIT_OK;
 	if (dry) {
 		print_plan(&r, &p);
+		goto out;
+	}
+	if (print_qemu && s.hosts.n) {
+		rc = cvmio_error(CVMIO_EXIT_USAGE, "run", "--print-qemu: %s boots no guest (hosts= runs against "
+				 "fio servers that already run)", s.path);
 		goto out;
 	}
 	if (todo < p.n && !resume && !print_qemu) {
