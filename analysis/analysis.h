@@ -618,11 +618,7 @@ int report_write(const char *outdir, const char *gnuplot, const struct store *st
 
 /* ---- plot.c ---- */
 
-/* Shared by plot.c and plot_costs.c: file-name-safe names, gnuplot text, render.gp entries. */
 struct render_list;
-void plot_safe_name(const char *in, char *out, size_t len);
-void plot_gp_text(FILE *f, const char *s);
-void plot_add_figure(struct render_list *rl, const char *stem, int width, int height);
 
 /* plot_costs.c: the cost-breakdown figure per compared condition (none without counters). */
 int plot_costs_write(const char *outdir, const struct store *st, size_t baseline, size_t cond,
@@ -661,7 +657,7 @@ int suite_results_write(const struct suite_results *sr, const char *outdir);
 void suite_section_html(FILE *html, const void *ctx);
 void suite_results_free(struct suite_results *sr);
 
-/* The pieces other figure writers (heatmap.c) share with plot.c. */
+/* The pieces other figure writers (heatmap.c, plot_costs.c) share with plot.c. */
 /* The four metrics of every figure's panels (bandwidth, IOPS, mean and p99 latency) and their titles. */
 extern const enum metric panel_metrics[4];
 extern const char *const panel_titles[4];

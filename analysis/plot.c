@@ -575,19 +575,3 @@ int plot_run_script(const char *gnuplot, const char *outdir, const char *script)
 				   st_gp, outdir, log);
 	return 0;
 }
-
-/* For plot_costs.c: the same names, gnuplot text and render.gp entries as here. */
-void plot_safe_name(const char *in, char *out, size_t len)
-{
-	safe_name(in, out, len);
-}
-
-void plot_gp_text(FILE *f, const char *s)
-{
-	gp_text(f, s);
-}
-
-void plot_add_figure(struct render_list *rl, const char *stem, int width, int height)
-{
-	add_figure(rl, stem, width, height);
-}

@@ -61,13 +61,13 @@ static void bar_label(FILE *f, const struct row *p, bool with_workload, const ch
 
 	signature_label(&p->sig, p->dir, label, sizeof(label));
 	fputc('"', f);
-	plot_gp_text(f, p->backend);
+	gp_text(f, p->backend);
 	if (with_workload) {
 		fputs(" ", f);
-		plot_gp_text(f, label);
+		gp_text(f, label);
 	}
 	fputs("\\n", f);
-	plot_gp_text(f, cond);
+	gp_text(f, cond);
 	fputc('"', f);
 }
 
@@ -127,7 +127,7 @@ int plot_costs_write(const char *outdir, const struct store *st, size_t baseline
 	n = pairs_of(rs, cond, pairs);
 	if (!n)
 		goto out;   /* no counters in this comparison: no figure */
-	plot_safe_name(st->conds[cond], sc, sizeof(sc));
+	safe_name(st->conds[cond], sc, sizeof(sc));
 	snprintf(stem, sizeof(stem), "costs-%s", sc);
 	snprintf(dname, sizeof(dname), "%s.dat", stem);
 	snprintf(gname, sizeof(gname), "%s.gp", stem);
@@ -150,9 +150,9 @@ int plot_costs_write(const char *outdir, const struct store *st, size_t baseline
 	      "set ylabel 'CPU time per I/O (us)'\nset lmargin 12\n", gp);
 	fprintf(gp, "set xtics rotate by 30 right font ',%d'\n", n > 6 ? 8 : 10);
 	fputs("set multiplot layout 2,1 title 'CPU time per I/O: ", gp);
-	plot_gp_text(gp, st->conds[baseline]);
+	gp_text(gp, st->conds[baseline]);
 	fputs(" beside ", gp);
-	plot_gp_text(gp, st->conds[cond]);
+	gp_text(gp, st->conds[cond]);
 	fputs(" (medians over repetitions)' font ',13'\n", gp);
 	write_panel(gp, dname, 0, "on the host: QEMU threads", host_titles);
 	write_panel(gp, dname, 1, "in the guest (its /proc/stat; part of the vCPU time above, not to be added)", guest_titles);
@@ -162,7 +162,7 @@ int plot_costs_write(const char *outdir, const struct store *st, size_t baseline
 	{
 		int width = 900 + (n > 4 ? (int)(n - 4) * 120 : 0);
 
-		plot_add_figure(rl, stem, width > 3000 ? 3000 : width, 1000);
+		add_figure(rl, stem, width > 3000 ? 3000 : width, 1000);
 	}
 out:
 	if (dat && fclose(dat))
