@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analysis.h"
+#include "measure.h"
 #include "cvmio.h"
 
 static const char *const metric_names[M_COUNT] = {

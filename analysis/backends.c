@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analysis.h"
+#include "rows.h"
 #include "cvmio.h"
 
 /* The backends of the store, sorted and unique, joined by ", " into out. */

@@ -22,7 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analysis.h"
+#include "rows.h"
 #include "cvmio.h"
 
 #define MIN_REPS_FOR_CI 3

@@ -11,7 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "analysis.h"
+#include "store.h"
 #include "cvmio.h"
 
 static bool is_dir(const char *parent, const char *name)

@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analysis.h"
+#include "measure.h"
 #include "cvmio.h"
 
 #define COUNTER(m) ((m) - M_COUNTERS_FIRST)

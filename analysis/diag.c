@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analysis.h"
+#include "diag.h"
 #include "cvmio.h"
 
 static bool seen_before(struct diag *d, const char *line)

@@ -14,7 +14,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "analysis.h"
+#include "figures.h"
 #include "cvmio.h"
 
 /*

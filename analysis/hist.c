@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analysis.h"
+#include "measure.h"
 
 void hist_init(struct hist *h)
 {

@@ -15,7 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "analysis.h"
+#include "measure.h"
 #include "cvmio.h"
 
 #define STATS_PREFIX "cvmio-stats: "

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "analysis.h"
+#include "store.h"
 
 /* A string member at o[key] (o may be NULL) into out; -1 when present but neither string nor null. */
 static int opt_string(struct json_object *o, const char *where, const char *key, char *out, size_t len,

@@ -17,7 +17,7 @@
 #include <unistd.h>
 #include <fcntl.h>
 
-#include "analysis.h"
+#include "figures.h"
 #include "cvmio.h"
 
 #define MAX_CDF_PANELS 12

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analysis.h"
+#include "figures.h"
 
 #define N_PARTS 4
 

@@ -9,7 +9,8 @@
  */
 #include <string.h>
 
-#include "analysis.h"
+#include "rows.h"
+#include "store.h"
 
 const char tcg_banner[] =
 	"TCG: the guest CPU was emulated (QEMU TCG, no KVM), so these ratios show the I/O pipeline, "

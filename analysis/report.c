@@ -12,7 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analysis.h"
+#include "figures.h"
+#include "report.h"
+#include "tables.h"
 #include "cvmio.h"
 
 void report_init(struct report *rep)

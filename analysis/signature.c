@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analysis.h"
+#include "measure.h"
 
 const char *direction_name(enum direction d)
 {

@@ -6,10 +6,11 @@
  * few and not normal; medians and rank tests assume nothing about shape.
  */
 #include <math.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "analysis.h"
+#include "stats.h"
 
 void prng_seed(struct prng *p, uint64_t seed)
 {

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analysis.h"
+#include "store.h"
 #include "cvmio.h"
 
 void store_init(struct store *st)

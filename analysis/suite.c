@@ -18,7 +18,9 @@
 
 #include <json.h>
 
-#include "analysis.h"
+#include "figures.h"
+#include "report.h"
+#include "tables.h"
 #include "cvmio.h"
 
 struct suite_series {

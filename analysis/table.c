@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analysis.h"
+#include "tables.h"
 
 int parse_format(const char *s, enum out_format *f)
 {

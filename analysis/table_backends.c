@@ -10,7 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analysis.h"
+#include "report.h"
+#include "tables.h"
 #include "cvmio.h"
 
 #define MAX_COLS 10

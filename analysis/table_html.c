@@ -7,7 +7,7 @@
  */
 #include <stdlib.h>
 
-#include "analysis.h"
+#include "tables.h"
 #include "cvmio.h"
 
 void html_escaped(FILE *out, const char *s)

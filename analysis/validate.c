@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analysis.h"
+#include "measure.h"
 
 int field_num(struct json_object *o, const char *key, const struct field_rule *rule, double *out,
 	      bool *present, char *err, size_t errlen)

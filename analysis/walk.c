@@ -10,7 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "analysis.h"
+#include "store.h"
 #include "cvmio.h"
 
 #define MAX_DEPTH 32
