@@ -32,6 +32,6 @@ build/bin/cvmio analyze "$out" --baseline plain --compare bounce --reference-bac
 
 echo
 echo "demo: done in $(( $(date +%s) - start )) s"
-echo "demo: report in $report/index.html (one page, opens offline); ratios.{txt,md,csv,tex,json} and PNG/SVG/PDF plots beside it"
+echo "demo: report in $report/index.html (one page, opens offline); ratios.*, backends.*, penalty.* (txt, md, csv, tex, json) and PNG/SVG/PDF plots beside it"
 echo "demo: the table: $report/ratios.txt"
 exit "$run_rc"
