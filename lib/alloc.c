@@ -32,3 +32,9 @@ char *cvmio_strndup(const char *s, size_t n)
 {
 	return checked(strndup(s, n));
 }
+
+void cvmio_replace_str(char **dst, const char *s)
+{
+	free(*dst);
+	*dst = cvmio_strdup(s);
+}

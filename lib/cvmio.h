@@ -48,6 +48,8 @@ void *cvmio_grow(void *items, size_t used, size_t *cap, size_t elem_size);
 void *cvmio_calloc(size_t n, size_t size);
 char *cvmio_strdup(const char *s);
 char *cvmio_strndup(const char *s, size_t n);
+/* *dst becomes a copy of s; the string it held is freed. */
+void cvmio_replace_str(char **dst, const char *s);
 
 /* The whole text file at path (malloc'd), or NULL with errno set. */
 char *cvmio_read_file(const char *path);

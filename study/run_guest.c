@@ -163,7 +163,7 @@ static void appliance_facts(const char *kernel, char **cmdline, char **release)
 	}
 }
 
-/* The study's launch options, for a mode whose guests take them (see check_launch()). */
+/* The study's launch options, for a mode whose guests take them (see study_launch_check()). */
 static void set_launch_options(const struct study *s, const char *mode, struct qemu_request *req)
 {
 	const struct study_mode *info = study_mode_info(s, mode);

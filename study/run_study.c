@@ -17,11 +17,9 @@
 
 #include <ini.h>
 
-#include "base64.h"
 #include "compose.h"
 #include "cvmio.h"
 #include "cvmio-config.h"
-#include "launch.h"
 #include "run_study.h"
 #include "run_suite.h"
 
@@ -134,9 +132,8 @@ static int parse_int(struct parse_ctx *c, const char *name, const char *value, i
 
 static int set_str(char **dst, const char *value)
 {
-	free(*dst);
-	*dst = cvmio_strdup(value);
-	return 1;
+	cvmio_replace_str(dst, value);
+	return 1;	/* inih: handled */
 }
 
 static int is_dir(const char *p)
@@ -405,68 +402,6 @@ static int study_key(struct parse_ctx *c, const char *name, const char *value)
 	return fail(c, "unknown key '%s' in [study]", name);
 }
 
-/*
- * An SNP identity input given as a file of base64 text (as the tools that
- * make ID blocks write it): an ID authentication structure is 5464 base64
- * characters, far beyond the INI parser's line.
- */
-static int set_identity_file(struct parse_ctx *c, const char *name, const char *path, long want, char **dst)
-{
-	char why[256];
-	char *text = cvmio_read_file(path);
-	size_t n;
-
-	if (!text)
-		return fail(c, "%s=%s: cannot read: %s", name, path, strerror(errno));
-	/* base64 as such tools write it may be wrapped (base64(1) breaks lines at 76) */
-	n = 0;
-	for (char *p = text; *p; p++)
-		if (!isspace((unsigned char)*p))
-			text[n++] = *p;
-	text[n] = '\0';
-	if (base64_check_size(name, text, want, why, sizeof(why))) {
-		free(text);
-		return fail(c, "%s (in %s)", why, path);
-	}
-	free(*dst);
-	*dst = text;
-	return 1;
-}
-
-/* [guest] keys for the CVM launch (see struct study). */
-static int launch_key(struct parse_ctx *c, const char *name, const char *value)
-{
-	struct study *s = c->s;
-	char why[256];
-
-	if (!strcmp(name, "kernel_hashes")) {
-		if (strcmp(value, "on") && strcmp(value, "off") && strcmp(value, "auto"))
-			return fail(c, "kernel_hashes=%s: expected on, off or auto", value);
-		return set_str(&s->kernel_hashes, value);
-	}
-	if (!strcmp(name, "igvm")) {
-		if (access(value, R_OK))
-			return fail(c, "igvm=%s: cannot read: %s", value, strerror(errno));
-		return set_str(&s->igvm, value);
-	}
-	if (!strcmp(name, "id_block_file"))
-		return set_identity_file(c, name, value, SNP_ID_BLOCK_BYTES, &s->id_block);
-	if (!strcmp(name, "id_auth_file"))
-		return set_identity_file(c, name, value, SNP_ID_AUTH_BYTES, &s->id_auth);
-	if (!strcmp(name, "host_data")) {
-		if (base64_check_size(name, value, SNP_HOST_DATA_BYTES, why, sizeof(why)))
-			return fail(c, "%s", why);
-		return set_str(&s->host_data, value);
-	}
-	if (!strcmp(name, "author_key_enabled")) {
-		if (strcmp(value, "yes") && strcmp(value, "no"))
-			return fail(c, "author_key_enabled=%s: expected yes or no", value);
-		s->author_key_enabled = !strcmp(value, "yes");
-		return 1;
-	}
-	return fail(c, "unknown key '%s' in [guest]", name);
-}
-
 static int guest_key(struct parse_ctx *c, const char *name, const char *value)
 {
 	struct study *s = c->s;
@@ -505,7 +440,12 @@ static int guest_key(struct parse_ctx *c, const char *name, const char *value)
 		return set_cpulist(c, name, value, &s->vcpu_pin);
 	if (!strcmp(name, "iothread_pin"))
 		return set_cpulist(c, name, value, &s->iothread_pin);
-	return launch_key(c, name, value);
+	char why[512];
+	int rc = study_launch_key(s, name, value, why, sizeof(why));
+
+	if (rc < 0)
+		return fail(c, "%s", why);
+	return rc ? 1 : fail(c, "unknown key '%s' in [guest]", name);
 }
 
 static int on_key(void *user, const char *section, const char *name, const char *value)
@@ -537,47 +477,10 @@ static int file_error(char *err, size_t errlen, const char *path, const char *fm
 	return CVMIO_EXIT_INPUT;
 }
 
-/*
- * The protection a mode's guests must show (its profile's confirms=), which
- * says which launch options its guests take.
- */
-static bool study_has_protection(const struct study *s, bool (*wanted)(const char *))
-{
-	for (size_t m = 0; m < s->modes.n; m++)
-		if (s->mode_info && s->mode_info[m].confirms && wanted(s->mode_info[m].confirms))
-			return true;
-	return false;
-}
-
-/*
- * Launch options apply to the modes whose guests take them (the runner
- * passes them to those only): a study without such a mode would ignore them
- * silently, and half an SNP identity would only fail at the first boot.
- */
-static int check_launch(const char *path, const struct study *s, char *err, size_t errlen)
-{
-	if ((s->id_block || s->id_auth || s->host_data || s->author_key_enabled) &&
-	    !study_has_protection(s, launch_takes_snp_identity))
-		return file_error(err, errlen, path, "[guest] id_block_file=, id_auth_file=, host_data= and "
-				  "author_key_enabled= are SEV-SNP inputs, and no mode in modes= is an SEV-SNP mode");
-	if ((s->igvm || s->kernel_hashes) && !study_has_protection(s, launch_takes_sev_boot))
-		return file_error(err, errlen, path, "[guest] igvm= and kernel_hashes= are for SEV, SEV-ES and "
-				  "SEV-SNP guests, and no mode in modes= is one");
-	if (!s->id_block != !s->id_auth)
-		return file_error(err, errlen, path, "[guest] %s needs %s (the ID block is signed by the ID key "
-				  "in the authentication structure)", s->id_block ? "id_block_file=" : "id_auth_file=",
-				  s->id_block ? "id_auth_file=" : "id_block_file=");
-	if (s->author_key_enabled && !s->id_auth)
-		return file_error(err, errlen, path, "[guest] author_key_enabled=yes needs id_auth_file= "
-				  "(which carries the author key)");
-	if (s->igvm && s->firmware)
-		return file_error(err, errlen, path, "[guest] igvm= and firmware= exclude each other "
-				  "(the IGVM file carries the firmware)");
-	return 0;
-}
-
 static int check_complete(const char *path, struct study *s, char *err, size_t errlen)
 {
+	char why[512];
+
 	if (!s->modes.n)
 		return file_error(err, errlen, path, "[study] needs modes=");
 	if (!s->backends.n)
@@ -589,8 +492,8 @@ static int check_complete(const char *path, struct study *s, char *err, size_t e
 	if (s->hosts.n && (s->modes.n != 1 || s->backends.n != 1))
 		return file_error(err, errlen, path,
 				  "hosts= runs against servers that already run: name exactly one mode and one backend (labels for the results tree)");
-	if (check_launch(path, s, err, errlen))
-		return CVMIO_EXIT_INPUT;
+	if (study_launch_check(s, why, sizeof(why)))
+		return file_error(err, errlen, path, "%s", why);
 	if (s->max_repetitions && !s->target_ci)
 		return file_error(err, errlen, path, "max_repetitions= caps the rounds of target_ci=, which is not set");
 	if (s->target_ci && s->modes.n < 2)

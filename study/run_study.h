@@ -80,6 +80,16 @@ int study_load(const char *path, struct study *s, char *err, size_t errlen);
 void study_free(struct study *s);
 
 /*
+ * The [guest] launch keys (run_launch.c).  study_launch_key(): 1 when name
+ * is one and value is good (stored in s), 0 when name is not one, -1 with a
+ * line in why.  study_launch_check(), once the profiles are read: 0, or -1
+ * with why when no mode of the study takes an option given, or an SNP
+ * identity is half given.
+ */
+int study_launch_key(struct study *s, const char *name, const char *value, char *why, size_t len);
+int study_launch_check(const struct study *s, char *why, size_t len);
+
+/*
  * Read the profiles of the study's modes and backends (run_profiles.c);
  * an unknown name is an error at FILE:LINE of its modes=/backends= line.
  */
