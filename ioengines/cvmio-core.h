@@ -67,6 +67,12 @@ struct cvmio_common_opts {
 		.group	= FIO_OPT_G_INVALID,				\
 	}
 
+/* A fio timespec in ns. */
+static inline uint64_t cvmio_timespec_ns(const struct timespec *ts)
+{
+	return (uint64_t)ts->tv_sec * 1000000000ull + (uint64_t)ts->tv_nsec;
+}
+
 /*
  * The accounting reads fio's own clock, the one fio times its latencies
  * with: the TSC (rdtsc, tens of ns, no kernel entry) when fio found it
@@ -76,11 +82,6 @@ struct cvmio_common_opts {
  * Firecracker VM this was measured on, four of them per I/O, which cost
  * cvmio-aio at QD32 several per cent of its IOPS.
  */
-static inline uint64_t cvmio_timespec_ns(const struct timespec *ts)
-{
-	return (uint64_t)ts->tv_sec * 1000000000ull + (uint64_t)ts->tv_nsec;
-}
-
 static inline uint64_t cvmio_now_ns(void)
 {
 	struct timespec ts;
@@ -110,8 +111,8 @@ static inline unsigned int cvmio_batch_bucket(unsigned int batch)
  * One submission syscall that handed 'batch' I/Os to the kernel.  Returns
  * true when accounting is on, with *end the time it returned: the issue time
  * cvmio_mark_issued() would otherwise read again (fio's engines stamp it
- * just after the syscall too), so the accounting costs one clock read per
- * submission, not two.
+ * just after the syscall too), so a timed submission costs two clock reads
+ * (this and cvmio_clock_start()'s), not three.
  */
 static inline bool cvmio_submit_done(struct cvmio_stats *s, uint64_t start,
 				     unsigned int batch, struct timespec *end)
